@@ -22,6 +22,10 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 as_ensure_packages $AS_PACKAGES || exit 1
+# One run at a time per machine: every checkout installs into the same
+# PostgreSQL directories.
+exec 9>/tmp/asset_stream_install.lock
+flock 9
 as_build_install || { echo "0 passed, 1 failed"; exit 1; }
 
 # A copy of the test inputs the cluster's OS user can read.
