@@ -103,3 +103,32 @@ as_shared_data() {
     done
     return 1
 }
+
+# Minimal TAP output for the shell tests in test/cluster/.
+AS_TAP_N=0
+AS_TAP_FAILED=0
+# as_is GOT WANT DESC: ok when GOT equals WANT.
+as_is() {
+    AS_TAP_N=$((AS_TAP_N + 1))
+    if [ "$1" = "$2" ]; then
+        echo "ok $AS_TAP_N - $3"
+    else
+        echo "not ok $AS_TAP_N - $3"
+        echo "#   got:  '$1'"
+        echo "#   want: '$2'"
+        AS_TAP_FAILED=$((AS_TAP_FAILED + 1))
+    fi
+}
+# as_tap_done: the plan line and the exit status.
+as_tap_done() { echo "1..$AS_TAP_N"; [ "$AS_TAP_FAILED" -eq 0 ]; }
+# as_q DB SQL: one value, unaligned.
+as_q() { as_run "$AS_PGBIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2" 2>&1; }
+# as_wait_for DB SQL: poll (30 s at most) until the query returns t.
+as_wait_for() {
+    local i
+    for i in $(seq 1 300); do
+        [ "$(as_q "$1" "$2" 2>/dev/null)" = t ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
