@@ -28,7 +28,7 @@ BEGIN
     IF NOT FOUND THEN
         RETURN NULL;            -- dropped meanwhile
     END IF;
-    pname := left(tbl, 40) || '_p' || to_char(lo AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MISS');
+    pname := left(tbl, 40) || '_p' || to_char(lo AT TIME ZONE 'UTC', 'YYYYMMDD"_"HH24MISS');
 
     EXECUTE format('CREATE %s TABLE %I.%I (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS)',
                    CASE durability WHEN 'unlogged' THEN 'UNLOGGED' ELSE '' END, nsp, pname, parent);
