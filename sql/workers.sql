@@ -72,10 +72,11 @@ SELECT pg_temp.wait_for($$EXISTS (SELECT 1 FROM pg_stat_activity
 DROP DATABASE as_dropme;
 SELECT count(*) FROM pg_database WHERE datname = 'as_dropme';
 
--- a database without the extension gets no lasting worker
+-- a database without the extension gets no lasting worker: the one the
+-- launcher starts finds no extension and leaves without taking a slot
 CREATE DATABASE as_plain;
-SELECT pg_sleep(2);
-SELECT count(*) AS workers_in_plain_db FROM pg_stat_activity WHERE datname = 'as_plain';
+SELECT pg_temp.wait_for($$NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = 'as_plain')$$) AS no_worker_in_plain_db;
+SELECT count(*) AS slots_of_plain_db FROM asset_stream.worker_status() WHERE database = 'as_plain';
 DROP DATABASE as_plain;
 
 SELECT asset_stream.drop_stream('worked');

@@ -71,6 +71,7 @@ extern AsDbWorkerSlot *as_claim_db_slot(Oid dboid);
 extern void as_wake_launcher(bool ignore_backoff);
 extern void as_wake_launcher_at_commit(void);
 extern bool as_db_is_held(Oid dboid, TimestampTz now);
+extern bool as_db_has_slot(Oid dboid);
 extern void as_release_database(Oid dboid, int hold_ms);
 
 /* launcher.c */

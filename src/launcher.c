@@ -10,8 +10,8 @@
  * template, and is listed in asset_stream.databases (empty: all).  For each
  * one without a live worker it registers a dynamic worker.  That worker
  * exits at once, cleanly, when the extension is not installed in its
- * database; the launcher then waits a naptime before trying that database
- * again.  CREATE EXTENSION wakes the launcher at commit, so a new
+ * database; the launcher then backs off for that database (a naptime,
+ * doubling up to 5 minutes).  CREATE EXTENSION wakes the launcher at commit, so a new
  * installation is served immediately.  Dynamic workers notify the launcher
  * (bgw_notify_pid) when they start and stop.
  *
@@ -40,6 +40,9 @@
 
 #include "asset_stream.h"
 
+/* Longest wait before re-checking a database without the extension. */
+#define AS_MAX_BACKOFF_MS	(5 * 60 * 1000L)
+
 /* What the launcher knows about one database. */
 typedef struct LauncherDb
 {
@@ -48,6 +51,7 @@ typedef struct LauncherDb
 	bool		seen;			/* still in pg_database at the last scan */
 	BackgroundWorkerHandle *handle; /* running or starting worker, or NULL */
 	TimestampTz next_try;		/* earliest start of a new worker */
+	int			idle_exits;		/* workers in a row that found no extension */
 } LauncherDb;
 
 static MemoryContext LauncherContext = NULL;
@@ -61,6 +65,7 @@ static bool launcher_database_wanted(const char *name);
 static LauncherDb *launcher_find_db(Oid dboid, const char *name);
 static void launcher_start_workers(bool ignore_backoff);
 static bool launcher_start_worker(LauncherDb *db);
+static long launcher_backoff_ms(const LauncherDb *db);
 
 /*
  * Register the launcher (from _PG_init, while preloading).
@@ -290,18 +295,44 @@ launcher_start_workers(bool ignore_backoff)
 
 			if (status == BGWH_STARTED || status == BGWH_NOT_YET_STARTED)
 				continue;
-			/* the worker has stopped: try again after a naptime */
+			/*
+			 * The worker has stopped.  If it served the database, start the
+			 * next one after a naptime; if it found no extension, back off
+			 * (doubling, up to AS_MAX_BACKOFF_MS) until CREATE EXTENSION
+			 * wakes us.
+			 */
 			pfree(db->handle);
 			db->handle = NULL;
-			db->next_try = TimestampTzPlusMilliseconds(now, as_launcher_naptime_s * 1000L);
+			if (as_db_has_slot(db->dboid))
+				db->idle_exits = 0;
+			else
+				db->idle_exits = Min(db->idle_exits + 1, 20);
+			db->next_try = TimestampTzPlusMilliseconds(now, launcher_backoff_ms(db));
 		}
 		if (!db->seen || as_db_is_held(db->dboid, now))
 			continue;
 		if (!ignore_backoff && now < db->next_try)
 			continue;
+		if (ignore_backoff)
+			db->idle_exits = 0;
 		if (!launcher_start_worker(db))
 			db->next_try = TimestampTzPlusMilliseconds(now, as_launcher_naptime_s * 1000L);
 	}
+}
+
+/*
+ * Delay before the next worker of a database: a naptime, doubled for each
+ * worker in a row that found no extension, at most AS_MAX_BACKOFF_MS.
+ */
+static long
+launcher_backoff_ms(const LauncherDb *db)
+{
+	long		ms = as_launcher_naptime_s * 1000L;
+	int			i;
+
+	for (i = 0; i < db->idle_exits && ms < AS_MAX_BACKOFF_MS; i++)
+		ms *= 2;
+	return Min(ms, Max(AS_MAX_BACKOFF_MS, as_launcher_naptime_s * 1000L));
 }
 
 /*

@@ -35,6 +35,7 @@
 
 #define MW_SQL "SELECT count(*) FROM asset_stream.run_maintenance()"
 
+static bool mw_extension_installed(void);
 static bool mw_run_once(AsDbWorkerSlot *slot, MemoryContext errcxt);
 static void mw_record(AsDbWorkerSlot *slot, const char *error);
 
@@ -54,6 +55,10 @@ asset_stream_maintenance_main(Datum main_arg)
 
 	BackgroundWorkerInitializeConnectionByOid(dboid, InvalidOid, 0);
 	pgstat_report_appname("asset_stream maintenance");
+
+	/* a database without the extension gets no slot: just leave */
+	if (!mw_extension_installed())
+		proc_exit(0);
 
 	slot = as_claim_db_slot(dboid);
 	if (slot == NULL)
@@ -105,6 +110,20 @@ asset_stream_maintenance_main(Datum main_arg)
 			ResetLatch(MyLatch);
 		}
 	}
+}
+
+/*
+ * Is asset_stream installed in this database?
+ */
+static bool
+mw_extension_installed(void)
+{
+	bool		installed;
+
+	StartTransactionCommand();
+	installed = OidIsValid(get_extension_oid(AS_EXTENSION_NAME, true));
+	CommitTransactionCommand();
+	return installed;
 }
 
 /*

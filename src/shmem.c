@@ -213,6 +213,23 @@ as_xact_callback(XactEvent event, void *arg)
 }
 
 /*
+ * Has a worker ever served this database since the postmaster started?
+ */
+bool
+as_db_has_slot(Oid dboid)
+{
+	bool		found = false;
+	int			i;
+
+	LWLockAcquire(as_shared->lock, LW_SHARED);
+	for (i = 0; i < AS_MAX_DB_WORKERS; i++)
+		if (as_shared->slots[i].dboid == dboid && as_shared->slots[i].started_at != 0)
+			found = true;
+	LWLockRelease(as_shared->lock);
+	return found;
+}
+
+/*
  * True while the launcher must leave the database alone (it is being
  * dropped, renamed or copied).
  */
