@@ -79,7 +79,8 @@ as_cluster_start() {
         local line
         for line in "$@"; do echo "$line"; done
     } | as_run tee -a "$PGDATA/postgresql.conf" >/dev/null
-    as_run "$AS_PGBIN/pg_ctl" -D "$PGDATA" -l "$dir/server.log" -w -t 60 start >/dev/null || {
+    # 9>&-: the server must not inherit the install lock of test.sh
+    as_run "$AS_PGBIN/pg_ctl" -D "$PGDATA" -l "$dir/server.log" -w -t 60 start >/dev/null 9>&- || {
         cat "$dir/server.log" >&2; return 1; }
 }
 

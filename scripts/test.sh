@@ -83,7 +83,7 @@ if [ "$only" = all ] || [ "$only" = cluster ]; then
     for t in "$AS_ROOT"/test/cluster/*.sh; do
         [ -f "$t" ] || continue
         as_log "cluster test: $(basename "$t")"
-        bash "$t" >"$work/out/cluster.log" 2>&1
+        bash "$t" >"$work/out/cluster.log" 2>&1 9>&-
         rc=$?
         cat "$work/out/cluster.log"
         count_tap "$work/out/cluster.log" $rc
