@@ -31,6 +31,10 @@
 
 #include "window_assign.h"
 
+/* The Unix epoch, 1970-01-01 00:00, as a PostgreSQL timestamp (negative). */
+#define WA_UNIX_EPOCH_SECS	((int64) (UNIX_EPOCH_JDATE - POSTGRES_EPOCH_JDATE) * SECS_PER_DAY)
+#define WA_UNIX_EPOCH_US	(WA_UNIX_EPOCH_SECS * USECS_PER_SEC)
+
 /* Cached segments of constant UTC offset (see file header). */
 #define WA_TZ_SEGS		8
 #define WA_TZ_MARGIN	(2 * USECS_PER_DAY)
@@ -77,7 +81,12 @@ wa_mod(int64 a, int64 m)
 static inline int64
 wa_start(int64 ts, int64 offset, int64 unit)
 {
-	int64		off = wa_mod(offset, unit);
+	/*
+	 * PostgreSQL counts from 2000-01-01, Flink from 1970-01-01, which is
+	 * WA_UNIX_EPOCH_US here: align on WA_UNIX_EPOCH_US + offset, reduced
+	 * modulo unit without overflow.
+	 */
+	int64		off = wa_mod(wa_mod(offset, unit) + wa_mod(WA_UNIX_EPOCH_US, unit), unit);
 	int64		d;
 	int64		r;
 	int64		start;
@@ -125,10 +134,11 @@ wa_tz_offset(const pg_tz *tz, int64 t)
 			return s->off;
 	}
 
-	/* floor to whole seconds */
+	/* floor to whole seconds, then count from the Unix epoch (pg_time_t) */
 	secs = t / USECS_PER_SEC;
 	if (t < 0 && t % USECS_PER_SEC != 0)
 		secs--;
+	secs -= WA_UNIX_EPOCH_SECS;
 
 	tm = pg_localtime(&secs, tz);
 	if (tm == NULL)
@@ -140,10 +150,11 @@ wa_tz_offset(const pg_tz *tz, int64 t)
 	if (rc == 0)
 		hi = PG_INT64_MAX;
 	else if (rc > 0 && boundary > secs &&
-			 boundary < PG_INT64_MAX / USECS_PER_SEC)
-		hi = (int64) boundary * USECS_PER_SEC;
+			 boundary + WA_UNIX_EPOCH_SECS < END_TIMESTAMP / USECS_PER_SEC)
+		hi = (int64) (boundary + WA_UNIX_EPOCH_SECS) * USECS_PER_SEC;
 	else
-		hi = (int64) (secs + 1) * USECS_PER_SEC;	/* just this second */
+		hi = (int64) (secs + WA_UNIX_EPOCH_SECS + 1) * USECS_PER_SEC;	/* just this second */
+	secs += WA_UNIX_EPOCH_SECS;	/* back to PostgreSQL's epoch */
 
 	/* same segment as a cached one probed later in it: extend it */
 	for (i = 0; i < WA_TZ_SEGS; i++)
