@@ -162,6 +162,8 @@ struct WcState
 	int			maxwins;
 	WinBounds  *bounds;			/* scratch for the assigner */
 	bool	   *bounds_late;
+	bool		tumble_cached;	/* tumble_last holds a window */
+	WinBounds	tumble_last;
 
 	int64		watermark;
 	int64		nopen;			/* members alive */
@@ -757,9 +759,30 @@ static void
 wc_push_fixed(WcState *s, int64 ordinal, Datum key, bool keynull, int64 ts,
 			  const WcRowArgs *args)
 {
-	int			n = win_assign(&s->spec.win, ts, s->bounds);
+	int			n;
 	int			nadded = 0;
 	WcKey	   *k = NULL;
+
+	/*
+	 * A tumbling window covers a whole range of times: reuse the last
+	 * assignment while rows stay inside it (wall-clock alignment makes the
+	 * assigner comparatively expensive).
+	 */
+	if (s->spec.win.kind == WIN_TUMBLE && s->tumble_cached &&
+		ts >= s->tumble_last.start && ts < s->tumble_last.end)
+	{
+		s->bounds[0] = s->tumble_last;
+		n = 1;
+	}
+	else
+	{
+		n = win_assign(&s->spec.win, ts, s->bounds);
+		if (s->spec.win.kind == WIN_TUMBLE && n == 1)
+		{
+			s->tumble_last = s->bounds[0];
+			s->tumble_cached = true;
+		}
+	}
 
 	for (int i = 0; i < n; i++)
 	{
