@@ -1,0 +1,1266 @@
+/*-------------------------------------------------------------------------
+ *
+ * window_core.c
+ *	  The push-based event-time window operator (see window_core.h).
+ *
+ * State.  A (key, window) pair with at least one row is a "member"
+ * (WcWin): it holds one transition value per aggregate.  Members that
+ * share the same window bounds form a "group" (WcGroup): every key's
+ * [08:00, 08:01) window is in one group.  A group owns a memory context
+ * that holds its members and their transition values, so closing a
+ * window frees all its state at once, whatever the aggregates allocated
+ * (internal states such as numeric avg's are palloc'd by the transition
+ * function into the "aggregate context", which is that group context).
+ * A session window is a group of its own, since its bounds are unique.
+ *
+ * Timers.  Groups sit in one binary heap ordered by their next event:
+ * first their window_time (window_end - 1 ms, Flink SQL's firing rule),
+ * then their cleanup time (window_time + allowed lateness).  A watermark
+ * pops the heap: firing emits every member's result in member creation
+ * order; cleanup frees the group.  Session groups replaced by a merge are
+ * marked dead and skipped when popped.
+ *
+ * Aggregates.  Any normal PostgreSQL aggregate whose final function does
+ * not modify its state (every built-in one).  Support functions run with
+ * a WindowAggState as fcinfo->context, so AggCheckCallContext() succeeds
+ * and reports AGG_CONTEXT_WINDOW with the group's context as aggregate
+ * context: exactly the contract window aggregates already honour, final
+ * functions that can be called repeatedly on a state that keeps growing.
+ * Session merges use the aggregate's combine function; an aggregate
+ * without one cannot be used with session windows (rejected by the
+ * driver).
+ *
+ * Lateness (Flink DataStream WindowOperator): a window is late once
+ * window_time + L <= watermark; rows are then no longer added to it.  A
+ * row added to a window that already fired re-fires it at once.  A row
+ * added to no window is emitted as 'late'; a row added to some windows
+ * (hop, cumulate) but too late for others yields a 'missed' emission per
+ * window it missed, so nothing disappears silently.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "common/hashfn.h"
+#include "fmgr.h"
+#include "lib/ilist.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "nodes/execnodes.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+
+#include "window_core.h"
+
+#define WC_SNAPSHOT_MAGIC	0x57435331	/* "WCS1" */
+
+typedef struct WcKey
+{
+	Datum		key;
+	bool		isnull;
+	dlist_head	wins;			/* WcWin.key_node; sessions sorted by start */
+	int			nwins;
+} WcKey;
+
+typedef struct WcGroup WcGroup;
+
+typedef struct WcWin
+{
+	WcKey	   *key;
+	WcGroup    *group;
+	int64		start;
+	int64		end;
+	int32		fires;
+	bool		emitted;		/* some emission showed this window */
+	dlist_node	key_node;
+	dlist_node	group_node;
+	Datum	   *trans;
+	bool	   *transnull;
+} WcWin;
+
+struct WcGroup
+{
+	int64		start;
+	int64		end;
+	uint64		id;				/* creation order; ties in the heap */
+	int64		next_time;		/* window_time, then cleanup time */
+	bool		fired;
+	bool		dead;			/* merged away (sessions) */
+	int			nmembers;
+	MemoryContext cxt;			/* members and their transition values */
+	dlist_head	members;		/* WcWin.group_node, creation order */
+};
+
+/* key hash table (simplehash) */
+typedef struct WcKeyEntry
+{
+	Datum		key;
+	uint32		hash;
+	char		status;
+	WcKey	   *k;
+} WcKeyEntry;
+
+/* group lookup by bounds (fixed windows only) */
+typedef struct WcBounds
+{
+	int64		start;
+	int64		end;
+} WcBounds;
+
+typedef struct WcGroupEntry
+{
+	WcBounds	b;
+	char		status;
+	WcGroup    *g;
+} WcGroupEntry;
+
+static uint32 wc_key_hash(void *state, Datum key);
+static bool wc_key_eq(void *state, Datum a, Datum b);
+
+#define SH_PREFIX		wckeys
+#define SH_ELEMENT_TYPE	WcKeyEntry
+#define SH_KEY_TYPE		Datum
+#define SH_KEY			key
+#define SH_HASH_KEY(tb, key)	wc_key_hash((tb)->private_data, key)
+#define SH_EQUAL(tb, a, b)		wc_key_eq((tb)->private_data, a, b)
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, a)		a->hash
+#define SH_SCOPE		static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+static inline uint32
+wc_bounds_hash(WcBounds b)
+{
+	return hash_combine(murmurhash32((uint32) b.start ^ (uint32) (b.start >> 32)),
+						murmurhash32((uint32) b.end ^ (uint32) (b.end >> 32)));
+}
+
+#define SH_PREFIX		wcgroups
+#define SH_ELEMENT_TYPE	WcGroupEntry
+#define SH_KEY_TYPE		WcBounds
+#define SH_KEY			b
+#define SH_HASH_KEY(tb, key)	wc_bounds_hash(key)
+#define SH_EQUAL(tb, a, b)		((a).start == (b).start && (a).end == (b).end)
+#define SH_SCOPE		static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+struct WcState
+{
+	WcSpec		spec;
+	MemoryContext cxt;			/* everything below */
+	MemoryContext tmpcxt;		/* reset per call */
+	WcEmitFn	emit;
+	void	   *emit_arg;
+	WindowAggState *aggstate;	/* fake call context for aggregates */
+	int		   *argoff;
+	int			maxwins;
+	WinBounds  *bounds;			/* scratch for the assigner */
+	bool	   *bounds_late;
+	bool		tumble_cached;	/* tumble_last holds a window */
+	WinBounds	tumble_last;
+
+	int64		watermark;
+	int64		nopen;			/* members alive */
+	uint64		next_group_id;
+
+	wckeys_hash *keys;
+	WcKey	   *nullkey;		/* NULL key, or the only key without key column */
+	wcgroups_hash *groups;		/* fixed windows only */
+
+	WcGroup   **heap;
+	int			heap_len;
+	int			heap_cap;
+
+	/* key type I/O for snapshots */
+	bool		key_io_ready;
+	FmgrInfo	keysend;
+	FmgrInfo	keyrecv;
+	Oid			keyioparam;
+
+	Datum	   *outvals;
+	bool	   *outnulls;
+};
+
+/* the state whose keys the hash functions are comparing */
+static uint32
+wc_key_hash(void *state, Datum key)
+{
+	WcState    *s = (WcState *) state;
+
+	return datum_image_hash(key, s->spec.keybyval, s->spec.keylen);
+}
+
+static bool
+wc_key_eq(void *state, Datum a, Datum b)
+{
+	WcState    *s = (WcState *) state;
+
+	return datum_image_eq(a, b, s->spec.keybyval, s->spec.keylen);
+}
+
+static inline int64
+wc_sat_add(int64 a, int64 b)
+{
+	int64		r;
+
+	if (pg_add_s64_overflow(a, b, &r))
+		return (b > 0) ? PG_INT64_MAX : PG_INT64_MIN;
+	return r;
+}
+
+static inline int64
+wc_window_time(int64 end)
+{
+	return end - 1000;
+}
+
+/* ---------------------------------------------------------------- heap */
+
+static inline bool
+wc_heap_less(const WcGroup *a, const WcGroup *b)
+{
+	if (a->next_time != b->next_time)
+		return a->next_time < b->next_time;
+	if (a->start != b->start)
+		return a->start < b->start;
+	return a->id < b->id;
+}
+
+static void
+wc_heap_push(WcState *s, WcGroup *g)
+{
+	int			i;
+
+	if (s->heap_len == s->heap_cap)
+	{
+		s->heap_cap *= 2;
+		s->heap = repalloc_huge(s->heap, sizeof(WcGroup *) * s->heap_cap);
+	}
+	i = s->heap_len++;
+	while (i > 0)
+	{
+		int			parent = (i - 1) / 2;
+
+		if (!wc_heap_less(g, s->heap[parent]))
+			break;
+		s->heap[i] = s->heap[parent];
+		i = parent;
+	}
+	s->heap[i] = g;
+}
+
+static WcGroup *
+wc_heap_pop(WcState *s)
+{
+	WcGroup    *top = s->heap[0];
+	WcGroup    *last = s->heap[--s->heap_len];
+	int			i = 0;
+
+	for (;;)
+	{
+		int			c = 2 * i + 1;
+
+		if (c >= s->heap_len)
+			break;
+		if (c + 1 < s->heap_len && wc_heap_less(s->heap[c + 1], s->heap[c]))
+			c++;
+		if (!wc_heap_less(s->heap[c], last))
+			break;
+		s->heap[i] = s->heap[c];
+		i = c;
+	}
+	if (s->heap_len > 0)
+		s->heap[i] = last;
+	return top;
+}
+
+/* ------------------------------------------------------------- create */
+
+/*
+ * Create an operator for spec.  The spec's aggregate array must stay valid
+ * for the operator's lifetime.
+ */
+WcState *
+wc_create(const WcSpec *spec, MemoryContext parent, WcEmitFn emit, void *emit_arg)
+{
+	MemoryContext cxt = AllocSetContextCreate(parent, "window core",
+											  ALLOCSET_DEFAULT_SIZES);
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	WcState    *s = palloc0(sizeof(WcState));
+	int			off = 0;
+
+	s->spec = *spec;
+	s->cxt = cxt;
+	s->tmpcxt = AllocSetContextCreate(cxt, "window core per row",
+									  ALLOCSET_DEFAULT_SIZES);
+	s->emit = emit;
+	s->emit_arg = emit_arg;
+	s->aggstate = makeNode(WindowAggState);
+	s->argoff = palloc0(sizeof(int) * (spec->naggs + 1));
+	for (int i = 0; i < spec->naggs; i++)
+	{
+		s->argoff[i] = off;
+		off += spec->aggs[i].numargs;
+	}
+	s->argoff[spec->naggs] = off;
+	s->maxwins = (spec->win.kind == WIN_SESSION) ? 1 : win_max_windows(&spec->win);
+	s->bounds = palloc(sizeof(WinBounds) * Max(s->maxwins, 1));
+	s->bounds_late = palloc(sizeof(bool) * Max(s->maxwins, 1));
+	s->watermark = WC_TIME_MIN;
+	s->keys = wckeys_create(cxt, 1024, s);
+	if (spec->win.kind != WIN_SESSION)
+		s->groups = wcgroups_create(cxt, 256, NULL);
+	s->heap_cap = 256;
+	s->heap = palloc(sizeof(WcGroup *) * s->heap_cap);
+	s->outvals = palloc0(sizeof(Datum) * Max(spec->naggs, 1));
+	s->outnulls = palloc0(sizeof(bool) * Max(spec->naggs, 1));
+	MemoryContextSwitchTo(old);
+	return s;
+}
+
+void
+wc_destroy(WcState *s)
+{
+	MemoryContextDelete(s->cxt);
+}
+
+int
+wc_argoff(const WcSpec *spec, int agg)
+{
+	int			off = 0;
+
+	for (int i = 0; i < agg; i++)
+		off += spec->aggs[i].numargs;
+	return off;
+}
+
+int64
+wc_watermark(const WcState *s)
+{
+	return s->watermark;
+}
+
+int64
+wc_open_windows(const WcState *s)
+{
+	return s->nopen;
+}
+
+/* --------------------------------------------------------------- keys */
+
+static WcKey *
+wc_key_lookup(WcState *s, Datum key, bool keynull, bool create)
+{
+	WcKeyEntry *e;
+	bool		found;
+	WcKey	   *k;
+
+	if (keynull || s->spec.keytype == InvalidOid)
+	{
+		if (s->nullkey == NULL && create)
+		{
+			k = MemoryContextAllocZero(s->cxt, sizeof(WcKey));
+			k->isnull = true;
+			dlist_init(&k->wins);
+			s->nullkey = k;
+		}
+		return s->nullkey;
+	}
+	if (!create)
+	{
+		e = wckeys_lookup(s->keys, key);
+		return e ? e->k : NULL;
+	}
+	e = wckeys_insert(s->keys, key, &found);
+	if (!found)
+	{
+		MemoryContext old = MemoryContextSwitchTo(s->cxt);
+
+		k = palloc0(sizeof(WcKey));
+		k->key = datumCopy(key, s->spec.keybyval, s->spec.keylen);
+		dlist_init(&k->wins);
+		e->key = k->key;		/* the hash must not point at the caller's copy */
+		e->k = k;
+		MemoryContextSwitchTo(old);
+	}
+	return e->k;
+}
+
+static void
+wc_key_release(WcState *s, WcKey *k)
+{
+	if (k->nwins > 0)
+		return;
+	if (k == s->nullkey)
+	{
+		s->nullkey = NULL;
+		pfree(k);
+		return;
+	}
+	wckeys_delete(s->keys, k->key);
+	if (!s->spec.keybyval)
+		pfree(DatumGetPointer(k->key));
+	pfree(k);
+}
+
+/* ------------------------------------------------------------- groups */
+
+static WcGroup *
+wc_group_new(WcState *s, int64 start, int64 end)
+{
+	WcGroup    *g = MemoryContextAllocZero(s->cxt, sizeof(WcGroup));
+	int64		wt = wc_window_time(end);
+
+	g->start = start;
+	g->end = end;
+	g->id = s->next_group_id++;
+	if (s->spec.win.kind == WIN_SESSION)
+		g->cxt = AllocSetContextCreate(s->cxt, "window session", ALLOCSET_SMALL_SIZES);
+	else
+		g->cxt = AllocSetContextCreate(s->cxt, "window group", ALLOCSET_DEFAULT_SIZES);
+	dlist_init(&g->members);
+	g->fired = (wt <= s->watermark);
+	g->next_time = g->fired ? wc_sat_add(wt, s->spec.lateness) : wt;
+	wc_heap_push(s, g);
+	if (s->groups)
+	{
+		WcBounds	b = {start, end};
+		bool		found;
+		WcGroupEntry *e = wcgroups_insert(s->groups, b, &found);
+
+		Assert(!found);
+		e->g = g;
+	}
+	return g;
+}
+
+/* Free a group's members and state; the struct itself is freed when popped. */
+static void
+wc_group_clear(WcState *s, WcGroup *g)
+{
+	dlist_mutable_iter it;
+
+	dlist_foreach_modify(it, &g->members)
+	{
+		WcWin	   *w = dlist_container(WcWin, group_node, it.cur);
+
+		dlist_delete(&w->key_node);
+		w->key->nwins--;
+		wc_key_release(s, w->key);
+		s->nopen--;
+	}
+	if (s->groups && !g->dead)
+	{
+		WcBounds	b = {g->start, g->end};
+
+		wcgroups_delete(s->groups, b);
+	}
+	MemoryContextDelete(g->cxt);
+	g->cxt = NULL;
+	g->dead = true;
+	g->nmembers = 0;
+	dlist_init(&g->members);
+}
+
+/* A new member of group g for key k, with initial transition values. */
+static WcWin *
+wc_member_new(WcState *s, WcGroup *g, WcKey *k)
+{
+	MemoryContext old;
+	WcWin	   *w;
+
+	if (s->nopen >= s->spec.max_open_windows)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("more than %lld windows are open",
+						(long long) s->spec.max_open_windows),
+				 errdetail("An open window is a (key, window) pair that the watermark has not yet closed and cleaned up."),
+				 errhint("Raise max_open_windows, or lower out_of_orderness or allowed_lateness, or make the watermark advance.")));
+
+	old = MemoryContextSwitchTo(g->cxt);
+	w = palloc0(sizeof(WcWin));
+	w->key = k;
+	w->group = g;
+	w->start = g->start;
+	w->end = g->end;
+	w->trans = palloc(sizeof(Datum) * Max(s->spec.naggs, 1));
+	w->transnull = palloc(sizeof(bool) * Max(s->spec.naggs, 1));
+	for (int i = 0; i < s->spec.naggs; i++)
+	{
+		WcAggDef   *ag = &s->spec.aggs[i];
+
+		w->transnull[i] = ag->initValueIsNull;
+		w->trans[i] = ag->initValueIsNull ? (Datum) 0 :
+			datumCopy(ag->initValue, ag->transtypeByVal, ag->transtypeLen);
+	}
+	MemoryContextSwitchTo(old);
+
+	dlist_push_tail(&g->members, &w->group_node);
+	g->nmembers++;
+	s->nopen++;
+
+	/* sessions: keep the key's windows sorted by start */
+	if (s->spec.win.kind == WIN_SESSION)
+	{
+		dlist_iter	it;
+		bool		placed = false;
+
+		dlist_foreach(it, &k->wins)
+		{
+			WcWin	   *o = dlist_container(WcWin, key_node, it.cur);
+
+			if (o->start > w->start)
+			{
+				dlist_insert_before(&o->key_node, &w->key_node);
+				placed = true;
+				break;
+			}
+		}
+		if (!placed)
+			dlist_push_tail(&k->wins, &w->key_node);
+	}
+	else
+		dlist_push_tail(&k->wins, &w->key_node);
+	k->nwins++;
+	return w;
+}
+
+/* ---------------------------------------------------------- aggregates */
+
+/* Store a new transition value returned by a support function. */
+static inline void
+wc_store_trans(WcWin *w, int i, const WcAggDef *ag, Datum newval, bool newnull)
+{
+	if (!ag->transtypeByVal && (newnull || newval != w->trans[i]))
+	{
+		Datum		oldval = w->trans[i];
+		bool		oldnull = w->transnull[i];
+
+		if (!newnull)
+		{
+			MemoryContext old = MemoryContextSwitchTo(w->group->cxt);
+
+			newval = datumCopy(newval, false, ag->transtypeLen);
+			MemoryContextSwitchTo(old);
+		}
+		if (!oldnull)
+			pfree(DatumGetPointer(oldval));
+	}
+	w->trans[i] = newval;
+	w->transnull[i] = newnull;
+}
+
+static void
+wc_trans_row(WcState *s, WcWin *w, const WcRowArgs *a)
+{
+	LOCAL_FCINFO(fcinfo, WC_MAX_AGG_ARGS + 1);
+
+	s->aggstate->aggcontext = w->group->cxt;
+	s->aggstate->curaggcontext = w->group->cxt;
+
+	for (int i = 0; i < s->spec.naggs; i++)
+	{
+		WcAggDef   *ag = &s->spec.aggs[i];
+		Datum	   *argv = a->argv + s->argoff[i];
+		bool	   *argnull = a->argnull + s->argoff[i];
+		Datum		newval;
+		MemoryContext old;
+
+		if (a->skip[i])
+			continue;
+		if (ag->transfnStrict)
+		{
+			bool		anynull = false;
+
+			for (int j = 0; j < ag->numargs; j++)
+				anynull |= argnull[j];
+			if (anynull)
+				continue;
+			if (w->transnull[i])
+			{
+				/* strict, no initial value: the first input is the state */
+				if (ag->numargs > 0)
+				{
+					old = MemoryContextSwitchTo(w->group->cxt);
+					w->trans[i] = datumCopy(argv[0], ag->transtypeByVal, ag->transtypeLen);
+					w->transnull[i] = false;
+					MemoryContextSwitchTo(old);
+				}
+				continue;
+			}
+		}
+
+		InitFunctionCallInfoData(*fcinfo, &ag->transfn, ag->numargs + 1,
+								 ag->collation, (Node *) s->aggstate, NULL);
+		fcinfo->args[0].value = w->trans[i];
+		fcinfo->args[0].isnull = w->transnull[i];
+		for (int j = 0; j < ag->numargs; j++)
+		{
+			fcinfo->args[j + 1].value = argv[j];
+			fcinfo->args[j + 1].isnull = argnull[j];
+		}
+		old = MemoryContextSwitchTo(s->tmpcxt);
+		newval = FunctionCallInvoke(fcinfo);
+		MemoryContextSwitchTo(old);
+		wc_store_trans(w, i, ag, newval, fcinfo->isnull);
+	}
+}
+
+/* Merge src's transition values into dst (session merges). */
+static void
+wc_combine(WcState *s, WcWin *dst, WcWin *src)
+{
+	LOCAL_FCINFO(fcinfo, 2);
+
+	s->aggstate->aggcontext = dst->group->cxt;
+	s->aggstate->curaggcontext = dst->group->cxt;
+
+	for (int i = 0; i < s->spec.naggs; i++)
+	{
+		WcAggDef   *ag = &s->spec.aggs[i];
+		Datum		newval;
+		MemoryContext old;
+
+		if (!ag->hasCombine)
+			elog(ERROR, "aggregate %s has no combine function", ag->name);
+		if (ag->combinefnStrict)
+		{
+			if (src->transnull[i])
+				continue;
+			if (dst->transnull[i])
+			{
+				old = MemoryContextSwitchTo(dst->group->cxt);
+				dst->trans[i] = datumCopy(src->trans[i], ag->transtypeByVal, ag->transtypeLen);
+				dst->transnull[i] = false;
+				MemoryContextSwitchTo(old);
+				continue;
+			}
+		}
+		InitFunctionCallInfoData(*fcinfo, &ag->combinefn, 2, ag->collation,
+								 (Node *) s->aggstate, NULL);
+		fcinfo->args[0].value = dst->trans[i];
+		fcinfo->args[0].isnull = dst->transnull[i];
+		fcinfo->args[1].value = src->trans[i];
+		fcinfo->args[1].isnull = src->transnull[i];
+		old = MemoryContextSwitchTo(s->tmpcxt);
+		newval = FunctionCallInvoke(fcinfo);
+		MemoryContextSwitchTo(old);
+		wc_store_trans(dst, i, ag, newval, fcinfo->isnull);
+	}
+}
+
+/* Compute the results of w into s->outvals (valid until tmpcxt reset). */
+static void
+wc_finalize(WcState *s, WcWin *w)
+{
+	LOCAL_FCINFO(fcinfo, WC_MAX_AGG_ARGS + 1);
+
+	s->aggstate->aggcontext = w->group->cxt;
+	s->aggstate->curaggcontext = w->group->cxt;
+
+	for (int i = 0; i < s->spec.naggs; i++)
+	{
+		WcAggDef   *ag = &s->spec.aggs[i];
+		MemoryContext old;
+
+		if (!ag->hasFinal)
+		{
+			s->outvals[i] = w->trans[i];
+			s->outnulls[i] = w->transnull[i];
+			continue;
+		}
+		if (ag->finalfn.fn_strict && (w->transnull[i] || ag->numFinalArgs > 1))
+		{
+			s->outvals[i] = (Datum) 0;
+			s->outnulls[i] = true;
+			continue;
+		}
+		InitFunctionCallInfoData(*fcinfo, &ag->finalfn, ag->numFinalArgs,
+								 ag->collation, (Node *) s->aggstate, NULL);
+		fcinfo->args[0].value = w->trans[i];
+		fcinfo->args[0].isnull = w->transnull[i];
+		for (int j = 1; j < ag->numFinalArgs; j++)
+		{
+			fcinfo->args[j].value = (Datum) 0;
+			fcinfo->args[j].isnull = true;
+		}
+		old = MemoryContextSwitchTo(s->tmpcxt);
+		s->outvals[i] = FunctionCallInvoke(fcinfo);
+		s->outnulls[i] = fcinfo->isnull;
+		MemoryContextSwitchTo(old);
+	}
+}
+
+/* ----------------------------------------------------------- emission */
+
+static void
+wc_emit_window(WcState *s, WcEmitKind kind, int64 ordinal, WcWin *w)
+{
+	WcEmission	e;
+
+	memset(&e, 0, sizeof(e));
+	e.kind = kind;
+	e.watermark = s->watermark;
+	e.ordinal = ordinal;
+	e.key = w->key->key;
+	e.keynull = w->key->isnull;
+	e.start = w->start;
+	e.end = w->end;
+	if (kind == WC_EMIT_FINAL)
+		e.firing = ++w->fires;
+	if (kind != WC_EMIT_RETRACT)
+	{
+		wc_finalize(s, w);
+		e.values = s->outvals;
+		e.isnull = s->outnulls;
+	}
+	w->emitted = true;
+	s->emit(s->emit_arg, &e);
+}
+
+static void
+wc_emit_late(WcState *s, WcEmitKind kind, int64 ordinal, Datum key, bool keynull,
+			 int64 ts, int64 start, int64 end)
+{
+	WcEmission	e;
+
+	memset(&e, 0, sizeof(e));
+	e.kind = kind;
+	e.watermark = s->watermark;
+	e.ordinal = ordinal;
+	e.key = key;
+	e.keynull = keynull || s->spec.keytype == InvalidOid;
+	e.start = start;
+	e.end = end;
+	e.has_event_time = true;
+	e.event_time = ts;
+	s->emit(s->emit_arg, &e);
+}
+
+/* After a row changed w: re-fire a fired window, or report the update. */
+static inline void
+wc_after_change(WcState *s, int64 ordinal, WcWin *w)
+{
+	if (w->group->fired)
+		wc_emit_window(s, WC_EMIT_FINAL, ordinal, w);
+	else if (s->spec.emit_update)
+		wc_emit_window(s, WC_EMIT_UPDATE, ordinal, w);
+}
+
+/* --------------------------------------------------------------- push */
+
+static void
+wc_push_fixed(WcState *s, int64 ordinal, Datum key, bool keynull, int64 ts,
+			  const WcRowArgs *args)
+{
+	int			n;
+	int			nadded = 0;
+	WcKey	   *k = NULL;
+
+	/*
+	 * A tumbling window covers a whole range of times: reuse the last
+	 * assignment while rows stay inside it (wall-clock alignment makes the
+	 * assigner comparatively expensive).
+	 */
+	if (s->spec.win.kind == WIN_TUMBLE && s->tumble_cached &&
+		ts >= s->tumble_last.start && ts < s->tumble_last.end)
+	{
+		s->bounds[0] = s->tumble_last;
+		n = 1;
+	}
+	else
+	{
+		n = win_assign(&s->spec.win, ts, s->bounds);
+		if (s->spec.win.kind == WIN_TUMBLE && n == 1)
+		{
+			s->tumble_last = s->bounds[0];
+			s->tumble_cached = true;
+		}
+	}
+
+	for (int i = 0; i < n; i++)
+	{
+		s->bounds_late[i] =
+			wc_sat_add(wc_window_time(s->bounds[i].end), s->spec.lateness) <= s->watermark;
+		if (!s->bounds_late[i])
+			nadded++;
+	}
+
+	for (int i = 0; i < n; i++)
+	{
+		WcBounds	b = {s->bounds[i].start, s->bounds[i].end};
+		WcGroupEntry *ge;
+		WcGroup    *g;
+		WcWin	   *w = NULL;
+		dlist_iter	it;
+
+		if (s->bounds_late[i])
+		{
+			wc_emit_late(s, nadded ? WC_EMIT_MISSED : WC_EMIT_LATE, ordinal,
+						 key, keynull, ts, b.start, b.end);
+			continue;
+		}
+		if (k == NULL)
+			k = wc_key_lookup(s, key, keynull, true);
+		ge = wcgroups_lookup(s->groups, b);
+		g = ge ? ge->g : wc_group_new(s, b.start, b.end);
+		if (ge)
+		{
+			dlist_foreach(it, &k->wins)
+			{
+				WcWin	   *o = dlist_container(WcWin, key_node, it.cur);
+
+				if (o->group == g)
+				{
+					w = o;
+					break;
+				}
+			}
+		}
+		if (w == NULL)
+			w = wc_member_new(s, g, k);
+		wc_trans_row(s, w, args);
+		wc_after_change(s, ordinal, w);
+	}
+}
+
+static void
+wc_push_session(WcState *s, int64 ordinal, Datum key, bool keynull, int64 ts,
+				const WcRowArgs *args)
+{
+	int64		pstart = ts;
+	int64		pend;
+	int64		mstart,
+				mend;
+	WcKey	   *k;
+	dlist_iter	it;
+	WcWin	   *first = NULL;
+	int			nover = 0;
+	WcGroup    *g;
+	WcWin	   *nw;
+	dlist_mutable_iter mit;
+
+	if (pg_add_s64_overflow(ts, s->spec.win.size, &pend))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("session window of a row at the end of the timestamp range is out of range")));
+	mstart = pstart;
+	mend = pend;
+
+	k = wc_key_lookup(s, key, keynull, false);
+	if (k)
+	{
+		dlist_foreach(it, &k->wins)
+		{
+			WcWin	   *o = dlist_container(WcWin, key_node, it.cur);
+
+			/* intersect or touch (Flink TimeWindow.intersects) */
+			if (o->start <= pend && o->end >= pstart)
+			{
+				if (first == NULL)
+					first = o;
+				nover++;
+				mstart = Min(mstart, o->start);
+				mend = Max(mend, o->end);
+			}
+		}
+	}
+
+	if (nover == 0)
+	{
+		if (wc_sat_add(wc_window_time(pend), s->spec.lateness) <= s->watermark)
+		{
+			wc_emit_late(s, WC_EMIT_LATE, ordinal, key, keynull, ts, pstart, pend);
+			return;
+		}
+		k = wc_key_lookup(s, key, keynull, true);
+		g = wc_group_new(s, pstart, pend);
+		nw = wc_member_new(s, g, k);
+		wc_trans_row(s, nw, args);
+		wc_after_change(s, ordinal, nw);
+		return;
+	}
+
+	if (nover == 1 && first->start == mstart && first->end == mend)
+	{
+		/* the row falls inside an existing session */
+		wc_trans_row(s, first, args);
+		wc_after_change(s, ordinal, first);
+		return;
+	}
+
+	/* merge: a new session covering the row and every touched session */
+	g = wc_group_new(s, mstart, mend);
+	nw = wc_member_new(s, g, k);
+	dlist_foreach_modify(mit, &k->wins)
+	{
+		WcWin	   *o = dlist_container(WcWin, key_node, mit.cur);
+
+		if (o == nw || !(o->start <= pend && o->end >= pstart))
+			continue;
+		wc_combine(s, nw, o);
+		if (s->spec.emit_update && o->emitted)
+			wc_emit_window(s, WC_EMIT_RETRACT, ordinal, o);
+		wc_group_clear(s, o->group);	/* unlinks o from k */
+	}
+	wc_trans_row(s, nw, args);
+	wc_after_change(s, ordinal, nw);
+}
+
+/*
+ * Process one read with event time ts (microseconds) under the current
+ * watermark.  The caller advances the watermark afterwards if it derives
+ * watermarks from event times.
+ */
+void
+wc_push(WcState *s, int64 ordinal, Datum key, bool keynull, int64 ts,
+		const WcRowArgs *args)
+{
+	MemoryContextReset(s->tmpcxt);
+	if (s->spec.win.kind == WIN_SESSION)
+		wc_push_session(s, ordinal, key, keynull, ts, args);
+	else
+		wc_push_fixed(s, ordinal, key, keynull, ts, args);
+}
+
+/*
+ * Advance the watermark; fire and clean up every window it reaches.  A
+ * watermark that does not move forward is ignored (watermarks are
+ * monotonic).
+ */
+void
+wc_advance(WcState *s, int64 ordinal, int64 watermark)
+{
+	if (watermark <= s->watermark)
+		return;
+	s->watermark = watermark;
+
+	while (s->heap_len > 0 && s->heap[0]->next_time <= watermark)
+	{
+		WcGroup    *g = wc_heap_pop(s);
+
+		CHECK_FOR_INTERRUPTS();
+		if (g->dead)
+		{
+			pfree(g);
+			continue;
+		}
+		if (!g->fired)
+		{
+			dlist_iter	it;
+
+			g->fired = true;
+			dlist_foreach(it, &g->members)
+			{
+				MemoryContextReset(s->tmpcxt);
+				wc_emit_window(s, WC_EMIT_FINAL, ordinal,
+							   dlist_container(WcWin, group_node, it.cur));
+			}
+			g->next_time = wc_sat_add(wc_window_time(g->end), s->spec.lateness);
+			if (g->next_time > watermark)
+			{
+				wc_heap_push(s, g);
+				continue;
+			}
+		}
+		wc_group_clear(s, g);
+		pfree(g);
+	}
+	MemoryContextReset(s->tmpcxt);
+}
+
+/* ---------------------------------------------------------- snapshots */
+
+static void
+wc_key_io(WcState *s)
+{
+	Oid			fn;
+	bool		isvarlena;
+
+	if (s->key_io_ready || s->spec.keytype == InvalidOid)
+		return;
+	getTypeBinaryOutputInfo(s->spec.keytype, &fn, &isvarlena);
+	fmgr_info_cxt(fn, &s->keysend, s->cxt);
+	getTypeBinaryInputInfo(s->spec.keytype, &fn, &s->keyioparam);
+	fmgr_info_cxt(fn, &s->keyrecv, s->cxt);
+	s->key_io_ready = true;
+}
+
+static void
+wc_send_bytes(StringInfo buf, const char *data, int len)
+{
+	pq_sendint32(buf, len);
+	pq_sendbytes(buf, data, len);
+}
+
+static int
+wc_group_cmp(const void *a, const void *b)
+{
+	const WcGroup *ga = *(WcGroup *const *) a;
+	const WcGroup *gb = *(WcGroup *const *) b;
+
+	return (ga->id < gb->id) ? -1 : (ga->id > gb->id) ? 1 : 0;
+}
+
+/*
+ * Append the operator state to buf: the watermark, then every live group
+ * in creation order with its members in creation order, each with its key
+ * (the key type's binary send format) and its transition values (the
+ * aggregate's serialfn for internal states, else the type's send format).
+ */
+void
+wc_serialize(WcState *s, StringInfo buf)
+{
+	WcGroup   **groups;
+	int			ngroups = 0;
+	LOCAL_FCINFO(fcinfo, 1);
+
+	wc_key_io(s);
+	for (int i = 0; i < s->spec.naggs; i++)
+	{
+		WcAggDef   *ag = &s->spec.aggs[i];
+
+		if (ag->transtype == INTERNALOID ? !ag->hasSerial : !ag->hasSendRecv)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot snapshot the state of aggregate %s", ag->name),
+					 errdetail("Its transition type %s has no serialization or binary send function.",
+							   format_type_be(ag->transtype))));
+	}
+
+	groups = palloc(sizeof(WcGroup *) * Max(s->heap_len, 1));
+	for (int i = 0; i < s->heap_len; i++)
+		if (!s->heap[i]->dead)
+			groups[ngroups++] = s->heap[i];
+	qsort(groups, ngroups, sizeof(WcGroup *), wc_group_cmp);
+
+	pq_sendint32(buf, WC_SNAPSHOT_MAGIC);
+	pq_sendint64(buf, s->watermark);
+	pq_sendint32(buf, ngroups);
+	for (int gi = 0; gi < ngroups; gi++)
+	{
+		WcGroup    *g = groups[gi];
+		dlist_iter	it;
+
+		CHECK_FOR_INTERRUPTS();
+		pq_sendint64(buf, g->start);
+		pq_sendint64(buf, g->end);
+		pq_sendbyte(buf, g->fired);
+		pq_sendint32(buf, g->nmembers);
+		s->aggstate->aggcontext = g->cxt;
+		s->aggstate->curaggcontext = g->cxt;
+		dlist_foreach(it, &g->members)
+		{
+			WcWin	   *w = dlist_container(WcWin, group_node, it.cur);
+
+			MemoryContextReset(s->tmpcxt);
+			pq_sendbyte(buf, w->key->isnull);
+			if (!w->key->isnull)
+			{
+				bytea	   *kb = SendFunctionCall(&s->keysend, w->key->key);
+
+				wc_send_bytes(buf, VARDATA(kb), VARSIZE(kb) - VARHDRSZ);
+			}
+			pq_sendint32(buf, w->fires);
+			pq_sendbyte(buf, w->emitted);
+			for (int i = 0; i < s->spec.naggs; i++)
+			{
+				WcAggDef   *ag = &s->spec.aggs[i];
+				bytea	   *vb;
+				MemoryContext old;
+
+				pq_sendbyte(buf, w->transnull[i]);
+				if (w->transnull[i])
+					continue;
+				old = MemoryContextSwitchTo(s->tmpcxt);
+				if (ag->transtype == INTERNALOID)
+				{
+					InitFunctionCallInfoData(*fcinfo, &ag->serialfn, 1, InvalidOid,
+											 (Node *) s->aggstate, NULL);
+					fcinfo->args[0].value = w->trans[i];
+					fcinfo->args[0].isnull = false;
+					vb = DatumGetByteaPP(FunctionCallInvoke(fcinfo));
+					if (fcinfo->isnull)
+						elog(ERROR, "serialization function of %s returned NULL", ag->name);
+				}
+				else
+					vb = SendFunctionCall(&ag->sendfn, w->trans[i]);
+				MemoryContextSwitchTo(old);
+				wc_send_bytes(buf, VARDATA_ANY(vb), VARSIZE_ANY_EXHDR(vb));
+			}
+		}
+	}
+	MemoryContextReset(s->tmpcxt);
+	pfree(groups);
+}
+
+static void
+wc_bad_snapshot(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid window snapshot: %s", what)));
+}
+
+static int
+wc_get_len(StringInfo buf)
+{
+	int			len;
+
+	if (buf->cursor + 4 > buf->len)
+		wc_bad_snapshot("truncated");
+	len = (int) pq_getmsgint(buf, 4);
+	if (len < 0 || len > buf->len - buf->cursor)
+		wc_bad_snapshot("bad length");
+	return len;
+}
+
+static void
+wc_need(StringInfo buf, int n)
+{
+	if (buf->cursor + n > buf->len)
+		wc_bad_snapshot("truncated");
+}
+
+/*
+ * Restore the state written by wc_serialize into a fresh operator created
+ * with the same spec.
+ */
+void
+wc_deserialize(WcState *s, StringInfo buf)
+{
+	int			ngroups;
+	StringInfoData vbuf;
+	LOCAL_FCINFO(fcinfo, 2);
+
+	if (s->nopen > 0 || s->heap_len > 0)
+		elog(ERROR, "window state restored into a used operator");
+	wc_key_io(s);
+	initStringInfo(&vbuf);
+
+	wc_need(buf, 4 + 8 + 4);
+	if (pq_getmsgint(buf, 4) != WC_SNAPSHOT_MAGIC)
+		wc_bad_snapshot("bad magic number");
+	s->watermark = pq_getmsgint64(buf);
+	ngroups = (int) pq_getmsgint(buf, 4);
+	if (ngroups < 0)
+		wc_bad_snapshot("bad group count");
+
+	for (int gi = 0; gi < ngroups; gi++)
+	{
+		int64		start,
+					end;
+		bool		fired;
+		int			nmembers;
+		WcGroup    *g;
+
+		CHECK_FOR_INTERRUPTS();
+		wc_need(buf, 8 + 8 + 1 + 4);
+		start = pq_getmsgint64(buf);
+		end = pq_getmsgint64(buf);
+		fired = pq_getmsgbyte(buf);
+		nmembers = (int) pq_getmsgint(buf, 4);
+		if (end <= start || nmembers <= 0 ||
+			(s->groups && wcgroups_lookup(s->groups, (WcBounds) {start, end})))
+			wc_bad_snapshot("bad window");
+		g = wc_group_new(s, start, end);
+		if (g->fired != fired)
+		{
+			/* fired follows from the watermark; check, do not trust */
+			wc_bad_snapshot("window state disagrees with the watermark");
+		}
+		s->aggstate->aggcontext = g->cxt;
+		s->aggstate->curaggcontext = g->cxt;
+
+		for (int mi = 0; mi < nmembers; mi++)
+		{
+			bool		keynull;
+			Datum		key = (Datum) 0;
+			WcKey	   *k;
+			WcWin	   *w;
+			dlist_iter	it;
+
+			MemoryContextReset(s->tmpcxt);
+			wc_need(buf, 1);
+			keynull = pq_getmsgbyte(buf);
+			if (!keynull)
+			{
+				int			len = wc_get_len(buf);
+				MemoryContext old;
+
+				if (s->spec.keytype == InvalidOid)
+					wc_bad_snapshot("key in a snapshot without keys");
+				resetStringInfo(&vbuf);
+				appendBinaryStringInfo(&vbuf, pq_getmsgbytes(buf, len), len);
+				old = MemoryContextSwitchTo(s->tmpcxt);
+				key = ReceiveFunctionCall(&s->keyrecv, &vbuf, s->keyioparam, -1);
+				MemoryContextSwitchTo(old);
+			}
+			k = wc_key_lookup(s, key, keynull, true);
+			dlist_foreach(it, &k->wins)
+			{
+				if (dlist_container(WcWin, key_node, it.cur)->group == g)
+					wc_bad_snapshot("duplicate window");
+			}
+			w = wc_member_new(s, g, k);
+			wc_need(buf, 5);
+			w->fires = (int32) pq_getmsgint(buf, 4);
+			w->emitted = pq_getmsgbyte(buf);
+			for (int i = 0; i < s->spec.naggs; i++)
+			{
+				WcAggDef   *ag = &s->spec.aggs[i];
+				int			len;
+				MemoryContext old;
+				Datum		v;
+
+				wc_need(buf, 1);
+				if (pq_getmsgbyte(buf))
+				{
+					wc_store_trans(w, i, ag, (Datum) 0, true);
+					continue;
+				}
+				len = wc_get_len(buf);
+				resetStringInfo(&vbuf);
+				appendBinaryStringInfo(&vbuf, pq_getmsgbytes(buf, len), len);
+				if (ag->transtype == INTERNALOID)
+				{
+					bytea	   *b;
+
+					old = MemoryContextSwitchTo(s->tmpcxt);
+					b = palloc(len + VARHDRSZ);
+					SET_VARSIZE(b, len + VARHDRSZ);
+					memcpy(VARDATA(b), vbuf.data, len);
+					MemoryContextSwitchTo(g->cxt);
+					InitFunctionCallInfoData(*fcinfo, &ag->deserialfn, 2, InvalidOid,
+											 (Node *) s->aggstate, NULL);
+					fcinfo->args[0].value = PointerGetDatum(b);
+					fcinfo->args[0].isnull = false;
+					fcinfo->args[1].value = (Datum) 0;
+					fcinfo->args[1].isnull = true;
+					v = FunctionCallInvoke(fcinfo);
+					MemoryContextSwitchTo(old);
+					w->trans[i] = v;
+					w->transnull[i] = fcinfo->isnull;
+				}
+				else
+				{
+					old = MemoryContextSwitchTo(s->tmpcxt);
+					v = ReceiveFunctionCall(&ag->recvfn, &vbuf, ag->recvioparam, -1);
+					MemoryContextSwitchTo(old);
+					/* initial value of the new member is replaced */
+					wc_store_trans(w, i, ag, v, false);
+				}
+			}
+		}
+	}
+	if (buf->cursor != buf->len)
+		wc_bad_snapshot("trailing bytes");
+	MemoryContextReset(s->tmpcxt);
+	pfree(vbuf.data);
+}
