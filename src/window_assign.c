@@ -123,7 +123,8 @@ wa_tz_offset(const pg_tz *tz, int64 t)
 	pg_time_t	boundary;
 	int			rc;
 	int64		off,
-				hi;
+				hi,
+				lo;
 	int			i;
 
 	for (i = 0; i < WA_TZ_SEGS; i++)
@@ -168,10 +169,46 @@ wa_tz_offset(const pg_tz *tz, int64 t)
 		}
 	}
 
+	/*
+	 * Reach back: if no transition lies between an instant some days
+	 * earlier and this one (the next boundary after it is ours, or there is
+	 * none), the segment starts there at the latest.  Without this, data
+	 * spanning less than WA_TZ_MARGIN never meets the reverse fast path.
+	 */
+	lo = (int64) secs * USECS_PER_SEC;
+	{
+		static const int back_days[] = {28, 3};
+		int			b;
+
+		for (b = 0; b < lengthof(back_days); b++)
+		{
+			pg_time_t	esecs = secs - WA_UNIX_EPOCH_SECS -
+				(pg_time_t) back_days[b] * SECS_PER_DAY;
+			long int	bg, ag;
+			int			bd, ad;
+			pg_time_t	eb;
+			int			erc;
+			struct pg_tm *etm;
+
+			if (secs - (int64) back_days[b] * SECS_PER_DAY <= MIN_TIMESTAMP / USECS_PER_SEC)
+				continue;
+			etm = pg_localtime(&esecs, tz);
+			if (etm == NULL || (int64) etm->tm_gmtoff * USECS_PER_SEC != off)
+				continue;
+			erc = pg_next_dst_boundary(&esecs, &bg, &bd, &eb, &ag, &ad, tz);
+			if ((erc == 0 && rc == 0) ||
+				(erc > 0 && rc > 0 && eb == boundary && hi != (int64) (secs + 1) * USECS_PER_SEC))
+			{
+				lo = (int64) (esecs + WA_UNIX_EPOCH_SECS) * USECS_PER_SEC;
+				break;
+			}
+		}
+	}
+
 	i = wa_tz_next;
 	wa_tz_next = (wa_tz_next + 1) % WA_TZ_SEGS;
 	wa_tz_segs[i].tz = tz;
-	wa_tz_segs[i].lo = (int64) secs * USECS_PER_SEC;
+	wa_tz_segs[i].lo = lo;
 	wa_tz_segs[i].hi = hi;
 	wa_tz_segs[i].off = off;
 	wa_tz_segs[i].exact = (rc >= 0 && (int64) before_gmtoff * USECS_PER_SEC == off);
