@@ -60,6 +60,17 @@ SELECT date_bin('5 minutes', event_time, '2000-01-01') AS five_min, source_id, c
        round(avg(rssi)::numeric, 1) AS avg_rssi
 FROM ward_rfid GROUP BY 1, 2 ORDER BY 1, 2 LIMIT 8;
 
+\echo '== 7b. The same with asset_stream.tumble (Flink TUMBLE), and trips as sessions per bus'
+\echo '==     (a gap of 5 minutes without a fix closes a session)'
+SELECT window_start, source_id, count(*) AS reads
+FROM asset_stream.tumble('SELECT source_id, event_time FROM ward_rfid', 'event_time', '5 minutes')
+     AS w(source_id text, window_start timestamptz)
+GROUP BY 1, 2 ORDER BY 1, 2 LIMIT 4;
+SELECT asset_id, window_start, window_end, count(*) AS fixes
+FROM asset_stream.session('SELECT asset_id, event_time FROM bus_gps', 'event_time', '5 minutes', 'asset_id')
+     AS w(asset_id text, window_start timestamptz, window_end timestamptz)
+GROUP BY 1, 2, 3 ORDER BY 1, 2 LIMIT 6;
+
 \echo '== 8. Bad reads are refused whole, with a SQLSTATE (here: a clock far in the future)'
 \set ON_ERROR_STOP 0
 \set VERBOSITY verbose
