@@ -22,6 +22,9 @@ REGRESS     := $(filter-out $(EXTENSION)--%,$(REGRESS))
 
 PG_CPPFLAGS = -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare \
               -Wno-missing-field-initializers -Isrc
+# MQTT and HTTP sources (Debian: libmosquitto-dev, libmicrohttpd-dev)
+SHLIB_LINK  = -lmosquitto -lmicrohttpd
+
 EXTRA_CLEAN = $(DATA_built) results regression.diffs regression.out
 
 # No LLVM bitcode: keeps the build free of a clang dependency.

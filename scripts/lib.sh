@@ -5,7 +5,7 @@
 
 AS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 AS_PGBIN=/usr/lib/postgresql/15/bin
-AS_PACKAGES="make gcc libc6-dev postgresql-15 postgresql-server-dev-15 postgresql-15-postgis-3 postgresql-15-pgtap"
+AS_PACKAGES="make gcc libc6-dev postgresql-15 postgresql-server-dev-15 postgresql-15-postgis-3 postgresql-15-pgtap libmosquitto-dev libmicrohttpd-dev mosquitto mosquitto-clients curl"
 
 as_log() { printf '[asset_stream] %s\n' "$*" >&2; }
 
