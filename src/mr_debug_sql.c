@@ -13,7 +13,8 @@
  *	  _mr_match_backtrack(clause, rows): the same with the reference
  *	  backtracking matcher.
  *
- * row_index is 1-based like the array; it is NULL for an empty match, and
+ * Names that are not primary variables of the pattern are ignored (such a
+ * variable cannot be true).  row_index is 1-based like the array; it is NULL for an empty match, and
  * match_number is NULL for an unmatched row (ALL ROWS PER MATCH WITH
  * UNMATCHED ROWS).
  *
@@ -396,10 +397,7 @@ rows_from_array(const MrClause *c, ArrayType *arr, MrRows *rows)
 				if (strcmp(c->vars[v].name, name) == 0)
 					break;
 			if (v == c->nprimary)
-				ereport(ERROR,
-						(errcode(ERRCODE_UNDEFINED_COLUMN),
-						 errmsg("row %d of the input names \"%s\", which is not a primary pattern variable",
-								i + 1, name)));
+				continue;		/* not a variable of this pattern: never true */
 			bits[(size_t) i * rows->words + v / 64] |= UINT64CONST(1) << (v % 64);
 		}
 	}

@@ -80,7 +80,7 @@ typedef struct MrParser
 	int			skip_pos;
 } MrParser;
 
-/* Scanner stop conditions for expressions */
+/* Scanner stop conditions for expressions (keywords at bracket depth 0) */
 #define STOP_COMMA		0x01
 #define STOP_AS			0x02
 #define STOP_CLAUSE		0x04	/* a keyword that starts a later clause */
@@ -420,7 +420,10 @@ expect_punct(MrParser *p, char c, const char *expected)
 		mr_syntax_error(p, &tok, expected);
 }
 
-/* An identifier (quoted or not): its folded / dequoted name. */
+/*
+ * An identifier (quoted or not): its folded / dequoted name.  Keywords may
+ * be names, but an unquoted PATTERN followed by "(" starts that clause.
+ */
 static char *
 expect_ident(MrParser *p, const char *expected, int *pos, bool *quoted)
 {
@@ -428,6 +431,13 @@ expect_ident(MrParser *p, const char *expected, int *pos, bool *quoted)
 
 	if (tok.type != TK_IDENT && tok.type != TK_QIDENT)
 		mr_syntax_error(p, &tok, expected);
+	if (tok_is_kw(&tok, "pattern"))
+	{
+		MrToken		t2 = lex_at(p, tok.end);
+
+		if (tok_is_punct(&t2, '('))
+			mr_syntax_error(p, &tok, expected);
+	}
 	if (pos)
 		*pos = tok.start;
 	if (quoted)
@@ -477,8 +487,7 @@ is_stop_word(MrParser *p, int ws, int we, int flags)
 	{
 		if (word_is(p, ws, we, "asc") || word_is(p, ws, we, "desc"))
 			return true;
-		if (word_is(p, ws, we, "nulls") && second &&
-			(word_is(p, n1, n2, "first") || word_is(p, n1, n2, "last")))
+		if (word_is(p, ws, we, "nulls"))
 			return true;
 	}
 	if (flags & STOP_CLAUSE)
@@ -491,7 +500,9 @@ is_stop_word(MrParser *p, int ws, int we, int flags)
 			 (word_is(p, ws, we, "order") && word_is(p, n1, n2, "by")) ||
 			 (word_is(p, ws, we, "one") && word_is(p, n1, n2, "row")) ||
 			 (word_is(p, ws, we, "all") && word_is(p, n1, n2, "rows")) ||
-			 (word_is(p, ws, we, "after") && word_is(p, n1, n2, "match"))))
+			 (word_is(p, ws, we, "after") && word_is(p, n1, n2, "match")) ||
+			 (word_is(p, ws, we, "followed") && word_is(p, n1, n2, "by")) ||
+			 (word_is(p, ws, we, "within") && !word_is(p, n1, n2, "group"))))
 			return true;
 		if (word_is(p, ws, we, "pattern"))
 		{
@@ -1512,7 +1523,7 @@ parse_define(MrParser *p, MrClause *c)
 					 errdetail("At position %d.", mr_char_position(p->s, d->var_pos))));
 		v->define = list_length(items);
 		expect_kw(p, "as", "AS");
-		d->cond = scan_expr(p, STOP_COMMA, "DEFINE", "a condition", NULL);
+		d->cond = scan_expr(p, STOP_COMMA | STOP_CLAUSE, "DEFINE", "a condition", NULL);
 		items = lappend(items, d);
 		tok = peek(p);
 		if (!tok_is_punct(&tok, ','))
@@ -1744,6 +1755,7 @@ mr_parse_clause(const char *text)
 	p.len = len;
 	p.c = c;
 	p.exclusion_pos = -1;
+	p.depth = -1;				/* the pattern itself is level 0 */
 	c->text = pstrdup(text);
 	c->skip_var = -1;
 	c->absent_var = -1;
