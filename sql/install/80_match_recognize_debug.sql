@@ -22,7 +22,7 @@ RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'mr_match_sql'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION _mr_match(text, text[]) IS
-'Internal: run the clause''s pattern with the linear (thread list) matcher over one partition; rows[i] lists the pattern variables true at row i (e.g. ''{"A B", "B", "", "A"}''). Applies AFTER MATCH SKIP and the rows-per-match mode; row_index is NULL for an empty match, match_number NULL for an unmatched row';
+'Internal: run the clause''s pattern with the linear (thread list) matcher over one partition; rows[i] lists the pattern variables true at row i (e.g. ''{"A B", "B", "", "A"}''; other names are ignored). Applies AFTER MATCH SKIP and the rows-per-match mode; row_index is NULL for an empty match, match_number NULL for an unmatched row';
 
 CREATE FUNCTION _mr_match_backtrack(clause text, rows text[],
                                     OUT match_number integer, OUT row_index integer, OUT classifier text)
