@@ -30,6 +30,7 @@
 #include "parser/scansup.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/datetime.h"
 #include "utils/jsonb.h"
 #include "utils/json.h"
 #include "utils/memutils.h"
@@ -125,10 +126,15 @@ json_node(StringInfo buf, const MrClause *c, const MrNode *n)
 static void
 json_interval(StringInfo buf, const MrClause *c, const MrInterval *iv, bool *first)
 {
+	struct pg_itm itm;
+	char		str[MAXDATELEN + 1];
+
+	/* ISO 8601, whatever the session's IntervalStyle */
+	interval2itm(iv->value, &itm);
+	EncodeInterval(&itm, INTSTYLE_ISO_8601, str);
 	json_expr(buf, c, &iv->expr, first);
 	json_key(buf, first, "value");
-	json_str(buf, DatumGetCString(DirectFunctionCall1(interval_out,
-													  IntervalPGetDatum(&iv->value))));
+	json_str(buf, str);
 }
 
 static char *

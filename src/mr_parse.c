@@ -501,8 +501,9 @@ is_stop_word(MrParser *p, int ws, int we, int flags)
 			 (word_is(p, ws, we, "one") && word_is(p, n1, n2, "row")) ||
 			 (word_is(p, ws, we, "all") && word_is(p, n1, n2, "rows")) ||
 			 (word_is(p, ws, we, "after") && word_is(p, n1, n2, "match")) ||
-			 (word_is(p, ws, we, "followed") && word_is(p, n1, n2, "by")) ||
-			 (word_is(p, ws, we, "within") && !word_is(p, n1, n2, "group"))))
+			 (word_is(p, ws, we, "followed") && word_is(p, n1, n2, "by"))))
+			return true;
+		if (word_is(p, ws, we, "within") && !(second && word_is(p, n1, n2, "group")))
 			return true;
 		if (word_is(p, ws, we, "pattern"))
 		{
@@ -574,7 +575,7 @@ scan_expr(MrParser *p, int flags, const char *what, const char *expected,
 
 				mr_syntax_error(p, &tok, expected);
 			}
-			if (ntok > 0 && is_ident_start(c) && prev != PREV_DOT &&
+			if (is_ident_start(c) && prev != PREV_DOT &&
 				!((c == 'e' || c == 'E' || c == 'b' || c == 'B' || c == 'x' ||
 				   c == 'X' || c == 'n' || c == 'N') &&
 				  pos + 1 < p->len && p->s[pos + 1] == '\''))
@@ -582,7 +583,9 @@ scan_expr(MrParser *p, int flags, const char *what, const char *expected,
 				int			ws,
 							we;
 
-				if (word_at(p, pos, &ws, &we) && is_stop_word(p, ws, we, flags))
+				/* a stop word is not one as the first word, except PATTERN ( */
+				if (word_at(p, pos, &ws, &we) && is_stop_word(p, ws, we, flags) &&
+					(ntok > 0 || (word_is(p, ws, we, "pattern") && (flags & STOP_CLAUSE))))
 					break;
 			}
 		}
@@ -1499,6 +1502,7 @@ parse_define(MrParser *p, MrClause *c)
 		MrVariable *v;
 		MrToken		tok;
 
+		expect_kw(p, "as", "AS");
 		d->var = find_var(p, name);
 		if (d->var >= c->nprimary)
 			ereport(ERROR,
@@ -1522,7 +1526,6 @@ parse_define(MrParser *p, MrClause *c)
 							name),
 					 errdetail("At position %d.", mr_char_position(p->s, d->var_pos))));
 		v->define = list_length(items);
-		expect_kw(p, "as", "AS");
 		d->cond = scan_expr(p, STOP_COMMA | STOP_CLAUSE, "DEFINE", "a condition", NULL);
 		items = lappend(items, d);
 		tok = peek(p);
