@@ -40,6 +40,7 @@ typedef struct AsDbWorkerSlot
 {
 	Oid			dboid;			/* InvalidOid: slot unused */
 	pid_t		pid;			/* running worker, or 0 */
+	Latch	   *latch;			/* the running worker's latch, or NULL */
 	TimestampTz started_at;		/* when the current/last worker started */
 	TimestampTz last_run_at;	/* end of the last maintenance run */
 	int64		runs;			/* successful runs */
@@ -73,6 +74,7 @@ extern void as_wake_launcher_at_commit(void);
 extern bool as_db_is_held(Oid dboid, TimestampTz now);
 extern bool as_db_has_slot(Oid dboid);
 extern void as_release_database(Oid dboid, int hold_ms);
+extern void as_wake_db_worker_at_commit(void);
 
 /* launcher.c */
 extern void as_register_launcher(void);

@@ -6,6 +6,9 @@
  *	  ahead of time, moves early arrivals out of the default partition and
  *	  drops partitions past retention.
  *
+ * Between runs it also supervises the database's ingest sources
+ * (source_supervisor.c).
+ *
  * One worker per database, started by the launcher.  Each run is one
  * transaction (worker_spi's recipe); an error is reported, recorded in the
  * worker's shared slot and rolled back, and the worker tries again at the
@@ -32,6 +35,7 @@
 #include "utils/timestamp.h"
 
 #include "asset_stream.h"
+#include "source.h"
 
 #define MW_SQL "SELECT count(*) FROM asset_stream.run_maintenance()"
 
@@ -82,15 +86,17 @@ asset_stream_maintenance_main(Datum main_arg)
 		MemoryContextReset(loopcxt);
 
 		/*
-		 * Sleep until the interval has passed.  The latch is also set by
-		 * signals unrelated to us (sinval catch-up), so wake-ups before the
-		 * deadline only serve interrupts and configuration reloads.
+		 * Until the interval has passed, serve the ingest sources: the
+		 * latch is set when a source is added, dropped, enabled or disabled
+		 * (at commit) and when a source worker stops.  It is also set by
+		 * signals unrelated to us; the supervisor's check is cheap.
 		 */
 		next_run = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
 											   as_maintenance_interval_s * 1000L);
 		for (;;)
 		{
 			long		wait_ms;
+			long		source_ms;
 
 			CHECK_FOR_INTERRUPTS();
 			if (ConfigReloadPending)
@@ -101,9 +107,15 @@ asset_stream_maintenance_main(Datum main_arg)
 							   TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
 														   as_maintenance_interval_s * 1000L));
 			}
+			as_supervise_sources(dboid);
+			MemoryContextReset(loopcxt);
+
 			wait_ms = TimestampDifferenceMilliseconds(GetCurrentTimestamp(), next_run);
 			if (wait_ms <= 0)
 				break;
+			source_ms = as_supervisor_next_wake_ms(dboid);
+			if (source_ms >= 0)
+				wait_ms = Min(wait_ms, source_ms);
 			(void) WaitLatch(MyLatch,
 							 WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
 							 wait_ms, PG_WAIT_EXTENSION);

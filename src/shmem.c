@@ -23,6 +23,7 @@
 #include "utils/timestamp.h"
 
 #include "asset_stream.h"
+#include "source.h"
 
 AsSharedState *as_shared = NULL;
 
@@ -30,6 +31,7 @@ static shmem_request_hook_type prev_shmem_request_hook = NULL;
 static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
 
 static bool wake_at_commit = false;
+static bool wake_db_worker_at_commit = false;
 static bool xact_callback_registered = false;
 
 static void as_shmem_request(void);
@@ -55,6 +57,7 @@ as_shmem_request(void)
 	if (prev_shmem_request_hook)
 		prev_shmem_request_hook();
 	RequestAddinShmemSpace(MAXALIGN(sizeof(AsSharedState)));
+	RequestAddinShmemSpace(as_source_shmem_size());
 	RequestNamedLWLockTranche(AS_EXTENSION_NAME, 1);
 }
 
@@ -78,6 +81,7 @@ as_shmem_startup(void)
 		memset(as_shared, 0, sizeof(AsSharedState));
 		as_shared->lock = &(GetNamedLWLockTranche(AS_EXTENSION_NAME))->lock;
 	}
+	as_source_shmem_startup();
 	LWLockRelease(AddinShmemInitLock);
 }
 
@@ -136,6 +140,7 @@ as_claim_db_slot(Oid dboid)
 			memset(slot, 0, sizeof(AsDbWorkerSlot));
 		slot->dboid = dboid;
 		slot->pid = MyProcPid;
+		slot->latch = MyLatch;
 		slot->started_at = GetCurrentTimestamp();
 	}
 	LWLockRelease(as_shared->lock);
@@ -152,7 +157,10 @@ as_release_slot(int code, Datum arg)
 
 	LWLockAcquire(as_shared->lock, LW_EXCLUSIVE);
 	if (slot->pid == MyProcPid)
+	{
 		slot->pid = 0;
+		slot->latch = NULL;
+	}
 	LWLockRelease(as_shared->lock);
 }
 
@@ -193,6 +201,41 @@ as_wake_launcher_at_commit(void)
 	wake_at_commit = true;
 }
 
+/*
+ * Wake the maintenance worker of this database when the current
+ * transaction commits, so that it starts or stops source workers now (or
+ * the launcher, when that worker is not running yet).
+ */
+void
+as_wake_db_worker_at_commit(void)
+{
+	if (as_shared == NULL)
+		return;
+	if (!xact_callback_registered)
+	{
+		RegisterXactCallback(as_xact_callback, NULL);
+		xact_callback_registered = true;
+	}
+	wake_db_worker_at_commit = true;
+}
+
+static void
+as_wake_db_worker(Oid dboid)
+{
+	Latch	   *latch = NULL;
+	int			i;
+
+	LWLockAcquire(as_shared->lock, LW_SHARED);
+	for (i = 0; i < AS_MAX_DB_WORKERS; i++)
+		if (as_shared->slots[i].dboid == dboid && as_shared->slots[i].pid != 0)
+			latch = as_shared->slots[i].latch;
+	LWLockRelease(as_shared->lock);
+	if (latch != NULL)
+		SetLatch(latch);
+	else
+		as_wake_launcher(true);
+}
+
 static void
 as_xact_callback(XactEvent event, void *arg)
 {
@@ -201,11 +244,15 @@ as_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_COMMIT:
 			if (wake_at_commit)
 				as_wake_launcher(true);
+			if (wake_db_worker_at_commit)
+				as_wake_db_worker(MyDatabaseId);
 			wake_at_commit = false;
+			wake_db_worker_at_commit = false;
 			break;
 		case XACT_EVENT_ABORT:
 		case XACT_EVENT_PARALLEL_ABORT:
 			wake_at_commit = false;
+			wake_db_worker_at_commit = false;
 			break;
 		default:
 			break;
@@ -284,4 +331,5 @@ as_release_database(Oid dboid, int hold_ms)
 
 	if (pid != 0)
 		kill(pid, SIGTERM);
+	as_source_stop_database(dboid);
 }

@@ -64,14 +64,16 @@ typedef struct AsSourceSlot
 
 /* source_slots.c: shared memory of the sources */
 extern Size as_source_shmem_size(void);
-extern void as_source_shmem_init(void *ptr, bool found);
-extern AsSourceSlot *as_source_slot(Oid dboid, int32 source_id, bool create);
+extern void as_source_shmem_startup(void);
+extern AsSourceSlot *as_source_claim(Oid dboid, int32 source_id);
+extern AsSourceSlot *as_source_lookup(Oid dboid, int32 source_id, bool create);
+extern AsSourceSlot *as_source_slot_at(int i);
 extern void as_source_set_state(AsSourceSlot *slot, AsSourceState state,
 								const char *error);
 extern void as_source_count_batch(AsSourceSlot *slot, int64 accepted,
 								  int64 rejected, int64 bytes,
 								  TimestampTz max_event_time);
-extern void as_source_forget(Oid dboid, int32 source_id);
+extern void as_source_stop_database(Oid dboid);
 extern const char *as_source_state_name(AsSourceState state);
 
 /* source_supervisor.c: run from the maintenance worker of each database */
@@ -134,6 +136,8 @@ extern int	source_opt_int(Jsonb *options, const char *key, int dflt, int min, in
 extern bool source_opt_bool(Jsonb *options, const char *key, bool dflt);
 /* A text array option (or a single string); returns the count. */
 extern int	source_opt_text_array(Jsonb *options, const char *key, char ***out);
+/* batch_rows, batch_ms and the format options, into ctx (raise 22023). */
+extern void source_read_common_options(SourceContext *ctx);
 
 /* source_mqtt.c and source_http.c: run until source_shutdown_requested */
 extern void source_mqtt_run(SourceContext *ctx);

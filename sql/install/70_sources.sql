@@ -40,7 +40,9 @@ RETURNS SETOF record AS 'MODULE_PATHNAME', 'as_source_stats' LANGUAGE C;
 
 CREATE FUNCTION add_source(stream text, name text, kind text, options jsonb DEFAULT '{}')
 RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+-- SECURITY DEFINER without a fixed search_path: the stream name resolves
+-- in the caller's search_path; every other name here is qualified.
+LANGUAGE plpgsql SECURITY DEFINER
 AS $fn$
 DECLARE
     relid regclass := asset_stream._stream_relid(stream);
