@@ -181,34 +181,31 @@ source_http_check_options(Jsonb *options)
 	const char *p;
 
 	listen = source_opt_text(options, "listen", HTTP_DEFAULT_LISTEN);
-	if (listen == NULL || !http_parse_address(listen, &ss, &sslen))
+	if (!http_parse_address(listen, &ss, &sslen))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid value for option \"listen\" of an http source: \"%s\"",
-						listen ? listen : ""),
-				 errhint("Give an IPv4 or IPv6 address, such as 127.0.0.1, 0.0.0.0 or ::1.")));
+				 errmsg("source option \"listen\" must be an IPv4 or IPv6 address, not \"%s\"",
+						listen),
+				 errhint("For example \"127.0.0.1\" (the default), \"0.0.0.0\" or \"::1\".")));
 
 	if (!http_opt_present(options, "port"))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("option \"port\" is required for an http source"),
-				 errhint("Add for example '{\"port\": 8080}' to the options.")));
+				 errmsg("source option \"port\" is required for an http source"),
+				 errhint("Add for example \"port\": 8080 to the options.")));
 	(void) source_opt_int(options, "port", 0, 1, 65535);
 
 	path = source_opt_text(options, "path", HTTP_DEFAULT_PATH);
-	if (path == NULL || path[0] != '/')
+	if (path[0] != '/')
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid value for option \"path\" of an http source: \"%s\"",
-						path ? path : ""),
-				 errdetail("The path must start with \"/\"; \"/\" accepts any path.")));
+				 errmsg("source option \"path\" must start with \"/\", not \"%s\"", path),
+				 errhint("\"/\" (the default) accepts any path.")));
 	for (p = path; *p; p++)
 		if ((unsigned char) *p <= ' ' || *p == '?' || *p == '#' || *p == 0x7f)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid value for option \"path\" of an http source: \"%s\"",
-							path),
-					 errdetail("The path must not contain spaces, control characters, \"?\" or \"#\".")));
+					 errmsg("source option \"path\" must not contain spaces, control characters, \"?\" or \"#\"")));
 
 	token = source_opt_text(options, "token", NULL);
 	if (token != NULL)
@@ -216,13 +213,13 @@ source_http_check_options(Jsonb *options)
 		if (token[0] == '\0')
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("option \"token\" of an http source must not be empty"),
+					 errmsg("source option \"token\" must not be empty"),
 					 errhint("Leave the option out to accept requests without a token.")));
 		for (p = token; *p; p++)
 			if ((unsigned char) *p <= ' ' || *p == 0x7f)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("option \"token\" of an http source must not contain spaces or control characters")));
+						 errmsg("source option \"token\" must not contain spaces or control characters")));
 	}
 
 	(void) source_opt_int(options, "max_connections", HTTP_DEFAULT_MAX_CONN,
