@@ -196,4 +196,8 @@ as_is "$(as_q $db "SELECT count(*) FROM asset_stream.rejected WHERE source = 'we
 as_is "$(grep -cE 'server process .* was terminated by signal|PANIC|terminating any other active server processes' "$dir/server.log")" "0" \
     "no crash in the server log"
 
+if [ "$AS_TAP_FAILED" -gt 0 ]; then
+    echo "# server log, last asset_stream / error lines:"
+    grep -E 'asset_stream|ERROR|FATAL|WARNING' "$dir/server.log" | tail -40 | sed 's/^/#   /'
+fi
 as_tap_done
