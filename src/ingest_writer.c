@@ -1323,7 +1323,7 @@ insert_rejected(WriterCtx *ctx)
 		elog(ERROR, "SPI_connect failed");
 	spi_exec_as(owner,
 				"INSERT INTO asset_stream.rejected (source, received_at, payload, error)"
-				" SELECT $1, $2, u.p, u.e FROM pg_catalog.unnest($3, $4) AS u(p, e)",
+				" SELECT $1, $2, u.p, u.e FROM ROWS FROM (pg_catalog.unnest($3), pg_catalog.unnest($4)) AS u(p, e)",
 				4, types, args, NULL, SPI_OK_INSERT);
 	SPI_finish();
 }
