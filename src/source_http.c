@@ -424,10 +424,12 @@ http_stop(HttpServer *srv)
 	if (srv->daemon != NULL)
 	{
 		dlist_mutable_iter iter;
+		bool		resumed = !dlist_is_empty(&srv->ready) ||
+			!dlist_is_empty(&srv->waiting);
 
 		/*
 		 * MHD_stop_daemon() must not find suspended connections: resume them
-		 * (they get 503 if the handler is called again) first.
+		 * with a 503, and give the daemon a chance to send it.
 		 */
 		dlist_foreach_modify(iter, &srv->ready)
 		{
@@ -442,6 +444,13 @@ http_stop(HttpServer *srv)
 
 			http_finish(srv, req, MHD_HTTP_SERVICE_UNAVAILABLE,
 						"the source is shutting down; send again");
+		}
+		if (resumed)
+		{
+			int			i;
+
+			for (i = 0; i < 3; i++)
+				(void) MHD_run(srv->daemon);
 		}
 		MHD_stop_daemon(srv->daemon);
 		srv->daemon = NULL;
