@@ -128,6 +128,7 @@ typedef struct HttpServer
 	int			nrequests;		/* HttpRequests allocated */
 	HttpEarlyReject *early_rejects;
 	bool		shutting_down;
+	bool		run_now;		/* connections resumed: MHD_run() at once */
 	char		mhd_log[HTTP_ERROR_LEN];	/* last libmicrohttpd message */
 } HttpServer;
 
@@ -519,8 +520,13 @@ http_wait(HttpServer *srv, long timeout_ms)
 	if (MHD_get_timeout(srv->daemon, &mhd_timeout) == MHD_YES &&
 		mhd_timeout < (MHD_UNSIGNED_LONG_LONG) timeout_ms)
 		timeout_ms = (long) mhd_timeout;
-	if (timeout_ms < 0)
+	/*
+	 * A resume does not wake the epoll fd, and MHD_get_timeout() does not
+	 * count resumed connections: run the daemon without waiting.
+	 */
+	if (srv->run_now || timeout_ms < 0)
 		timeout_ms = 0;
+	srv->run_now = false;
 
 	nevents = WaitEventSetWait(srv->wes, timeout_ms, events, lengthof(events),
 							   PG_WAIT_EXTENSION);
@@ -709,6 +715,7 @@ http_finish(HttpServer *srv, HttpRequest *req, unsigned int status,
 		req->error[0] = '\0';
 	req->state = HRS_ANSWER;
 	MHD_resume_connection(req->conn);
+	srv->run_now = true;
 }
 
 /*

@@ -159,6 +159,15 @@ running web
 out=$(post application/json "[{\"asset_id\": \"e-1\", \"event_time\": \"$now\"}]")
 as_is "$out" '200 {"accepted":1,"rejected":0}' "enable: it answers again"
 
+# latency of one client (informational): 20 one-row requests in a row
+t0=$(date +%s%N)
+for i in $(seq 1 20); do post application/json "[{\"asset_id\": \"q-$i\", \"event_time\": \"$now\"}]" >/dev/null; done
+echo "# one client, one row per request: $(( ($(date +%s%N) - t0) / 20000000 )) ms per request (batch_ms 20)"
+t0=$(date +%s%N)
+for i in $(seq 1 20); do curl -s -o /dev/null "$url"; done
+echo "# for comparison, a 405 answer: $(( ($(date +%s%N) - t0) / 20000000 )) ms per request"
+as_is "$(rows 'q-%')" "20" "20 requests in a row from one client are stored"
+
 # 11. many concurrent clients: 20 loops x 50 requests x 100 rows
 mkdir -p "$work/c"
 awk -v now="$now" -v dir="$work/c" 'BEGIN {
