@@ -136,6 +136,12 @@ SELECT * FROM asset_stream._write_rows('iw_reads', ARRAY['tag-8', 'tag-9'],
 SELECT tableoid::regclass AS partition, asset_id, ST_AsText(position) AS position
 FROM iw_reads WHERE asset_id IN ('tag-8', 'tag-9') ORDER BY asset_id;
 
+-- a partition dropped meanwhile (as maintenance does past retention) is
+-- made again for the next read in its hour
+DROP TABLE iw_reads_p20240103_100000;
+SELECT * FROM asset_stream._write_rows('iw_reads', ARRAY['tag-10'], ARRAY['2024-01-03 10:30Z']::timestamptz[]);
+SELECT tableoid::regclass AS partition, asset_id FROM iw_reads WHERE event_time >= '2024-01-03' AND event_time < '2024-01-04';
+
 -- unlogged stream: the partitions made on demand are unlogged
 SELECT DISTINCT c.relpersistence FROM asset_stream._partitions('iw_reads') p
 JOIN pg_class c ON c.oid = p.partition;
