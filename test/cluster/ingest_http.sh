@@ -201,7 +201,48 @@ as_is "$(as_q $db "SELECT count(*), count(DISTINCT asset_id) FROM hr WHERE asset
     "all 100000 rows are stored, none twice"
 as_is "$(as_q $db "SELECT count(*) FROM asset_stream.rejected WHERE source = 'web'")" "3" "no new rejects"
 
-# 12. nothing crashed
+# 12. SIGTERM under load: every request answered 200 is stored whole, and
+# no request is stored in part (clients that got no 200 would resend)
+awk -v now="$now" -v dir="$work/c" 'BEGIN {
+    for (l = 1; l <= 5; l++) for (r = 1; r <= 40; r++) {
+        f = dir "/k" l "_" r ".json"; printf "[" > f
+        for (i = 1; i <= 100; i++)
+            printf "%s{\"asset_id\": \"k%d-%d-%d\", \"event_time\": \"%s\"}", (i > 1 ? "," : ""), l, r, i, now > f
+        printf "]" > f; close(f)
+    } }'
+: >"$work/answers"
+loops=()
+for l in $(seq 1 5); do
+    (
+        for r in $(seq 1 40); do
+            code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer s3cret' \
+                -H 'Content-Type: application/json' --data-binary "@$work/c/k${l}_$r.json" "$url")
+            echo "k$l-$r- $code" >>"$work/answers"
+            sleep 0.01
+        done
+    ) &
+    loops+=("$!")
+done
+sleep 0.5
+old=$(as_q $db "SELECT pid FROM asset_stream.sources WHERE name = 'web'")
+kill -TERM "$old"
+wait "${loops[@]}"
+ok200=$(grep -c ' 200$' "$work/answers")
+echo "# under SIGTERM: $ok200 of 200 requests answered 200, the others: $(grep -v ' 200$' "$work/answers" | awk '{print $2}' | sort | uniq -c | tr '\n' ' ')"
+per_req=$(as_q $db "SELECT string_agg(p || ' ' || n, E'\n' ORDER BY p) FROM (
+                      SELECT substring(asset_id from '^(k[0-9]+-[0-9]+-)') AS p, count(*) AS n
+                      FROM hr WHERE asset_id LIKE 'k%' GROUP BY 1) s")
+stored_200=0
+for pfx in $(grep ' 200$' "$work/answers" | awk '{print $1}'); do
+    echo "$per_req" | grep -qx "$pfx 100" && stored_200=$((stored_200 + 1))
+done
+as_is "$stored_200" "$ok200" "SIGTERM under load: every request answered 200 has all its rows"
+as_is "$(echo "$per_req" | awk 'NF == 2 && $2 != 100' | wc -l)" "0" "... and no request is stored in part"
+as_is "$((ok200 > 0))" "1" "... and some requests were answered 200"
+as_wait_for $db "SELECT state = 'running' AND pid <> $old FROM asset_stream.sources WHERE name = 'web'"
+as_is "$?" "0" "... and the worker is back"
+
+# 13. nothing crashed
 as_is "$(grep -cE 'server process .* was terminated by signal|PANIC|terminating any other active server processes' "$dir/server.log")" "0" \
     "no crash in the server log"
 
