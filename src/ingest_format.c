@@ -16,8 +16,11 @@
  * JSON nesting is measured before parsing (the parser's stack-depth check
  * would raise), and numbers are range-checked before numeric_in().  As a
  * last resort, an error of the "bad data" kinds raised while parsing one
- * payload is caught and turned into a reject of that payload; the code
- * under that guard holds no locks, buffers or other resources.
+ * unit (a JSON payload, an NDJSON line, a CSV record) is caught and turned
+ * into a reject of that unit: in a database that is not UTF8, a JSON \u
+ * escape of a character the encoding lacks raises one in PostgreSQL's
+ * lexer.  The code under that guard holds no locks, buffers or other
+ * resources.
  *
  *-------------------------------------------------------------------------
  */
@@ -133,6 +136,8 @@ static void json_row_from_node(ParseCtx *pc, JNode *n, const char *text,
 							   int len, const char *where, const char *expect);
 static void parse_json_unit(ParseCtx *pc, const char *text, int len,
 							const char *where, bool allow_array);
+static void parse_json_guarded(ParseCtx *pc, const char *text, int len,
+							   const char *where, bool allow_array);
 static void parse_ndjson(ParseCtx *pc, const char *data, int len);
 static void parse_csv(ParseCtx *pc, const char *data, int len);
 
@@ -1350,6 +1355,83 @@ encoding_problem(const char *s, int len)
 }
 
 /*
+ * Run fn, the parse of one unit of a payload (a JSON payload, an NDJSON
+ * line, a CSV record), and turn a bad-data error raised inside PostgreSQL's
+ * parsers into a reject of that unit, taking back what it added to the
+ * batch.  None is expected (see the file header): this is the last guard.
+ * Any other error (out of memory, cancel) goes on up.  The code it runs
+ * holds no locks, buffers or other resources, so no subtransaction is
+ * needed.
+ */
+static void
+guarded(ParseCtx *pc, void (*fn) (ParseCtx *pc, void *arg), void *arg,
+		const char *text, int len, const char *where)
+{
+	IngestBatch *batch = pc->batch;
+	int			nrows = batch->nrows;
+	int			nrejects = batch->nrejects;
+	TimestampTz max_time = batch->max_event_time;
+	MemoryContext old = CurrentMemoryContext;
+
+	PG_TRY();
+	{
+		fn(pc, arg);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+		int			code;
+
+		/* the row context may be old: empty it before copying the error */
+		MemoryContextReset(pc->row_cxt);
+		MemoryContextSwitchTo(old);
+		edata = CopyErrorData();
+		code = edata->sqlerrcode;
+		if (ERRCODE_TO_CATEGORY(code) != ERRCODE_DATA_EXCEPTION &&
+			code != ERRCODE_SYNTAX_ERROR &&
+			code != ERRCODE_STATEMENT_TOO_COMPLEX &&
+			code != ERRCODE_PROGRAM_LIMIT_EXCEEDED)
+		{
+			FreeErrorData(edata);
+			PG_RE_THROW();
+		}
+		FlushErrorState();
+		batch->nrows = nrows;
+		batch->nrejects = nrejects;
+		batch->max_event_time = max_time;
+		reject_where(pc, text, len, where,
+					 psprintf("could not parse: %s", edata->message));
+		FreeErrorData(edata);
+	}
+	PG_END_TRY();
+}
+
+typedef struct JsonUnitArgs
+{
+	const char *text;
+	int			len;
+	const char *where;
+	bool		allow_array;
+} JsonUnitArgs;
+
+static void
+json_unit_fn(ParseCtx *pc, void *arg)
+{
+	JsonUnitArgs *a = (JsonUnitArgs *) arg;
+
+	parse_json_unit(pc, a->text, a->len, a->where, a->allow_array);
+}
+
+static void
+parse_json_guarded(ParseCtx *pc, const char *text, int len, const char *where,
+				   bool allow_array)
+{
+	JsonUnitArgs a = {text, len, where, allow_array};
+
+	guarded(pc, json_unit_fn, &a, text, len, where);
+}
+
+/*
  * One JSON document: a payload (JSON), or a line (NDJSON, where
  * allow_array is false).  Reads are added as they are parsed; when the
  * text turns out to be malformed, they are taken back and the whole text
@@ -1440,7 +1522,7 @@ parse_ndjson(ParseCtx *pc, const char *data, int len)
 							 psprintf("row of %d bytes is too large (at most %d)",
 									  linelen, IF_MAX_ROW_BYTES));
 			else
-				parse_json_unit(pc, data + start, linelen, where, false);
+				parse_json_guarded(pc, data + start, linelen, where, false);
 		}
 		start = end + 1;
 		CHECK_FOR_INTERRUPTS();
@@ -1537,6 +1619,27 @@ csv_record(const char *data, int len, int *pos, int *reclen, int *lines,
 	return err;
 }
 
+typedef struct CsvRowArgs
+{
+	JNode	  **slot;
+	int			nextra;
+	char	  **xkeys;
+	JNode	  **xvals;
+	const char *rec;
+	int			reclen;
+	const char *where;
+} CsvRowArgs;
+
+static void
+csv_row_fn(ParseCtx *pc, void *arg)
+{
+	CsvRowArgs *a = (CsvRowArgs *) arg;
+	char	   *err;
+
+	if ((err = make_row(pc, a->slot, a->nextra, a->xkeys, a->xvals, true)) != NULL)
+		reject_where(pc, a->rec, a->reclen, a->where, err);
+}
+
 static void
 parse_csv(ParseCtx *pc, const char *data, int len)
 {
@@ -1601,6 +1704,7 @@ parse_csv(ParseCtx *pc, const char *data, int len)
 		else
 		{
 			JNode	   *slot[IF_NFIELDS];
+			CsvRowArgs	a;
 			int			nextra = 0;
 			int			i,
 						f;
@@ -1626,8 +1730,14 @@ parse_csv(ParseCtx *pc, const char *data, int len)
 					xvals[nextra++] = &cells[i];
 				}
 			}
-			if ((err = make_row(pc, slot, nextra, xkeys, xvals, true)) != NULL)
-				reject_where(pc, rec, reclen, where, err);
+			a.slot = slot;
+			a.nextra = nextra;
+			a.xkeys = xkeys;
+			a.xvals = xvals;
+			a.rec = rec;
+			a.reclen = reclen;
+			a.where = where;
+			guarded(pc, csv_row_fn, &a, rec, reclen, where);
 		}
 		MemoryContextSwitchTo(old);
 		MemoryContextReset(pc->row_cxt);
@@ -1654,9 +1764,6 @@ ingest_parse_payload(IngestBatch *batch, const IngestFormat *fmt,
 	ParseCtx	pc;
 	MemoryContext old = CurrentMemoryContext;
 	MemoryContext parse_cxt;
-	int			nrows = batch->nrows;
-	int			nrejects = batch->nrejects;
-	TimestampTz max_time = batch->max_event_time;
 
 	if (data == NULL)
 		data = "", len = 0;
@@ -1680,54 +1787,21 @@ ingest_parse_payload(IngestBatch *batch, const IngestFormat *fmt,
 									   ALLOCSET_DEFAULT_SIZES);
 	MemoryContextSwitchTo(parse_cxt);
 
-	PG_TRY();
+	switch (kind)
 	{
-		switch (kind)
-		{
-			case IPK_JSON:
-				parse_json_unit(&pc, data, (int) len, NULL, true);
-				break;
-			case IPK_NDJSON:
-				parse_ndjson(&pc, data, (int) len);
-				break;
-			case IPK_CSV:
-				parse_csv(&pc, data, (int) len);
-				break;
-			default:
-				ingest_batch_add_reject(batch, data, len, "unknown payload kind");
-				break;
-		}
+		case IPK_JSON:
+			parse_json_guarded(&pc, data, (int) len, NULL, true);
+			break;
+		case IPK_NDJSON:
+			parse_ndjson(&pc, data, (int) len);
+			break;
+		case IPK_CSV:
+			parse_csv(&pc, data, (int) len);
+			break;
+		default:
+			ingest_batch_add_reject(batch, data, len, "unknown payload kind");
+			break;
 	}
-	PG_CATCH();
-	{
-		ErrorData  *edata;
-		int			code;
-
-		/*
-		 * A bad-data error raised inside PostgreSQL's parsers (none is
-		 * expected, see the file header) rejects the payload.  Anything
-		 * else (out of memory, cancel) goes on up.
-		 */
-		MemoryContextSwitchTo(old);
-		edata = CopyErrorData();
-		code = edata->sqlerrcode;
-		if (ERRCODE_TO_CATEGORY(code) != ERRCODE_DATA_EXCEPTION &&
-			code != ERRCODE_SYNTAX_ERROR &&
-			code != ERRCODE_STATEMENT_TOO_COMPLEX &&
-			code != ERRCODE_PROGRAM_LIMIT_EXCEEDED)
-		{
-			FreeErrorData(edata);
-			PG_RE_THROW();
-		}
-		FlushErrorState();
-		batch->nrows = nrows;
-		batch->nrejects = nrejects;
-		batch->max_event_time = max_time;
-		ingest_batch_add_reject(batch, data, len,
-								psprintf("could not parse payload: %s", edata->message));
-		FreeErrorData(edata);
-	}
-	PG_END_TRY();
 
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(parse_cxt);
