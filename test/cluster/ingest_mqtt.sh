@@ -13,14 +13,20 @@ db=postgres
 
 broker_pid() { cat "$bdir/mosquitto.pid" 2>/dev/null; }
 broker_start() {
-    # not as root: mosquitto would switch to the user "mosquitto"
-    as_run /usr/sbin/mosquitto -c "$bdir/mosquitto.conf" -d 9>&- || return 1
-    local i
-    for i in $(seq 1 100); do
-        (exec 3<>/dev/tcp/127.0.0.1/$bport) 2>/dev/null && return 0
-        sleep 0.1
+    # not as root: mosquitto would switch to the user "mosquitto"; in the
+    # foreground (a daemon's fork can lose a race with runuser's exit)
+    local try i
+    for try in 1 2 3; do
+        rm -f "$bdir/mosquitto.pid"
+        as_run /usr/sbin/mosquitto -c "$bdir/mosquitto.conf" >>"$bdir/mosquitto.out" 2>&1 9>&- &
+        for i in $(seq 1 50); do
+            (exec 3<>/dev/tcp/127.0.0.1/$bport) 2>/dev/null && [ -s "$bdir/mosquitto.pid" ] && return 0
+            sleep 0.1
+        done
+        echo "# mosquitto did not start (try $try):"
+        sed 's/^/#   /' "$bdir/mosquitto.log" "$bdir/mosquitto.out" 2>/dev/null | tail -5
+        broker_stop
     done
-    cat "$bdir/mosquitto.log" >&2
     return 1
 }
 broker_stop() {
