@@ -151,6 +151,17 @@ pub site/gate-4/reads "$(row tag-6)"
 as_wait_for $db "SELECT count(*) = 6 FROM reads"
 as_is "$(count)" "6" "rows flow again after the broker restart"
 
+# a broker that is not there: retrying, saying why, without disturbing m1
+deadport=$(as_free_port)
+as_q $db "SELECT asset_stream.add_source('reads', 'm3', 'mqtt',
+          '{\"port\": $deadport, \"topics\": \"x/#\", \"reconnect_min_ms\": 50, \"reconnect_max_ms\": 200}')" >/dev/null
+as_wait_for $db "SELECT state = 'retrying' FROM asset_stream.sources WHERE name = 'm3'"
+as_is "$(as_q $db "SELECT state || ': ' || last_error FROM asset_stream.sources WHERE name = 'm3'")" \
+    "retrying: could not connect to 127.0.0.1:$deadport: Connection refused; retrying" "a refused connect is shown in last_error"
+sleep 1
+as_is "$(grep -c "source \"m3\": could not connect" "$dir/server.log")" "1" "the log has the first failure of an outage only"
+as_q $db "SELECT asset_stream.drop_source('m3')" >/dev/null
+
 # 5. server restart: QoS 1 messages published meanwhile arrive afterwards
 #    (persistent session: the broker queues them for the source's client id)
 ( for i in $(seq 1 100); do pub site/flow/reads "$(row "flow-$i")"; sleep 0.02; done ) &
