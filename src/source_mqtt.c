@@ -12,8 +12,9 @@
  * therefore run inside those calls, in this process; they may call
  * PostgreSQL functions, but must never raise an ERROR (it would longjmp
  * through libmosquitto's frames and leave its locks and state behind):
- * parsing never raises for bad input, state reports only log, and the batch
- * is written only from the loop, never from a callback.
+ * parsing never raises for bad input (only when out of memory), state
+ * reports only log, interrupts are held while a message is parsed, and the
+ * batch is written only from the loop, never from a callback.
  *
  * Backpressure: the loop reads at most one batch ahead.  Once the open
  * batch is due (full, or batch_ms old) it is written before the socket is
@@ -363,6 +364,7 @@ mq_on_connect(struct mosquitto *mosq, void *obj, int rc)
 	MqState    *st = (MqState *) obj;
 	int			i;
 
+	/* (runs inside mosquitto_loop_read: it only logs and sets state) */
 	if (rc != 0)
 	{
 		/* the broker refused us; libmosquitto closes the socket next */
@@ -417,17 +419,22 @@ mq_on_message(struct mosquitto *mosq, void *obj,
 	const char *data = msg->payload ? (const char *) msg->payload : "";
 
 	st->messages++;
+
+	/*
+	 * No interrupt may be served in here (a cancel would raise an ERROR
+	 * through libmosquitto's frames): the loop serves them afterwards.
+	 */
+	HOLD_INTERRUPTS();
 	if (ctx->format.max_payload > 0 && len > (size_t) ctx->format.max_payload)
-	{
 		source_add_reject(ctx, data, len,
 						  psprintf("payload of %zu bytes on topic \"%s\" exceeds max_payload (%d bytes)",
 								   len, msg->topic, ctx->format.max_payload));
-		return;
-	}
-	source_add_payload(ctx, ctx->format.default_kind, data, len,
-					   st->opt.topic_source_id > 0
-					   ? mq_topic_segment(msg->topic, st->opt.topic_source_id)
-					   : NULL);
+	else
+		source_add_payload(ctx, ctx->format.default_kind, data, len,
+						   st->opt.topic_source_id > 0
+						   ? mq_topic_segment(msg->topic, st->opt.topic_source_id)
+						   : NULL);
+	RESUME_INTERRUPTS();
 }
 
 static void
@@ -705,6 +712,8 @@ source_mqtt_run(SourceContext *ctx)
 			TimestampTz now;
 
 			MemoryContextReset(loopcxt);
+			/* a source worker runs no statement: a cancel request means nothing */
+			QueryCancelPending = false;
 			CHECK_FOR_INTERRUPTS();
 			if (ConfigReloadPending)
 			{
@@ -778,6 +787,7 @@ source_mqtt_run(SourceContext *ctx)
 				if (events[i].events & (WL_SOCKET_READABLE | WL_SOCKET_WRITEABLE))
 					sock_ready = true;
 			}
+			QueryCancelPending = false;
 			CHECK_FOR_INTERRUPTS();
 			if (source_shutdown_requested)
 				break;

@@ -194,6 +194,13 @@ as_is "$(as_q $db "SELECT state = 'running' AND pid <> $old FROM asset_stream.so
 grep -q "asset_stream source \"m2\" stopped" "$dir/server.log"
 as_is "$?" "0" "the server log shows the clean stop"
 
+# a cancel request means nothing to a source worker
+old=$(pid_of m1)
+as_q $db "SELECT pg_cancel_backend($old)" >/dev/null
+pub site/cancel/reads "$(row cancel-1)"
+as_wait_for $db "SELECT count(*) = 1 FROM reads WHERE source_id = 'cancel'"
+as_is "$(count "source_id = 'cancel'")/$(pid_of m1)" "1/$old" "pg_cancel_backend() leaves the worker running"
+
 # 7. disable, enable, drop: the worker follows within about a second
 wait_gone() {   # wait_gone PID: until no process has it in pg_stat_activity
     as_wait_for $db "SELECT NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = $1)"
