@@ -15,7 +15,7 @@ SELECT asset_stream.enable_source('gate_http', false);
 COMMIT;
 BEGIN;
 SELECT asset_stream.add_source('src_reads', 'dock_mqtt', 'mqtt',
-       '{"host": "127.0.0.1", "port": 1, "topics": ["site/+/reads"], "qos": 1, "password": "pw"}');
+       '{"host": "127.0.0.1", "port": 1, "topics": ["site/+/reads"], "qos": 1, "username": "dock", "password": "pw"}');
 SELECT asset_stream.enable_source('dock_mqtt', false);
 COMMIT;
 
