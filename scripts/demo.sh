@@ -19,7 +19,23 @@ as_cluster_start "$dir" || exit 1
 cp "$AS_ROOT/demo/demo.sql" "$dir/demo.sql"
 mkdir -p "$dir/demo_data"
 cp -r "$data/liverpool_bus" "$data/rfid_clinical" "$dir/demo_data/"
-[ "$(id -u)" -eq 0 ] && chown -R postgres: "$dir/demo.sql" "$dir/demo_data"
+cp "$AS_ROOT/demo/demo_ingest.sql" "$dir/demo_ingest.sql"
+[ "$(id -u)" -eq 0 ] && chown -R postgres: "$dir/demo.sql" "$dir/demo_ingest.sql" "$dir/demo_data"
 
 as_log "PostgreSQL $("$AS_PGBIN/postgres" --version | awk '{print $3}') on socket $PGHOST port $PGPORT"
 as_run "$AS_PGBIN/psql" -X -e -d postgres -v datadir="$dir/demo_data" -f "$dir/demo.sql"
+
+# Part 2: an HTTP source fed by curl.
+port=$(as_free_port)
+as_run "$AS_PGBIN/psql" -X -e -d postgres -v port="$port" -f "$dir/demo_ingest.sql" || exit 1
+as_wait_for postgres "SELECT state = 'running' FROM asset_stream.sources WHERE name = 'ble_gateway'" ||
+    { as_log "the HTTP source did not start"; exit 1; }
+echo "== 11. curl POSTs the 13,584 reads (one CSV body), then a malformed one"
+echo "\$ curl -H 'Authorization: Bearer demo-token' -H 'Content-Type: text/csv' --data-binary @raw_rssi.csv http://127.0.0.1:$port/"
+curl -s -H 'Authorization: Bearer demo-token' -H 'Content-Type: text/csv' \
+    --data-binary @"$data/ble_exit/raw_rssi.csv" "http://127.0.0.1:$port/"; echo
+echo "\$ curl ... -H 'Content-Type: application/json' --data '[{\"asset_id\": \"x\", oops'"
+curl -s -w ' (HTTP %{http_code})' -H 'Authorization: Bearer demo-token' -H 'Content-Type: application/json' \
+    --data '[{"asset_id": "x", oops' "http://127.0.0.1:$port/"; echo
+sleep 0.2
+as_run "$AS_PGBIN/psql" -X -e -d postgres -v part2=1 -f "$dir/demo_ingest.sql"
