@@ -331,4 +331,5 @@ as_release_database(Oid dboid, int hold_ms)
 
 	if (pid != 0)
 		kill(pid, SIGTERM);
+	as_source_stop_database(dboid);
 }

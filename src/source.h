@@ -73,6 +73,7 @@ extern void as_source_set_state(AsSourceSlot *slot, AsSourceState state,
 extern void as_source_count_batch(AsSourceSlot *slot, int64 accepted,
 								  int64 rejected, int64 bytes,
 								  TimestampTz max_event_time);
+extern void as_source_stop_database(Oid dboid);
 extern const char *as_source_state_name(AsSourceState state);
 
 /* source_supervisor.c: run from the maintenance worker of each database */

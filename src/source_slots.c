@@ -15,6 +15,8 @@
  */
 #include "postgres.h"
 
+#include <signal.h>
+
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -186,6 +188,28 @@ as_source_count_batch(AsSourceSlot *slot, int64 accepted, int64 rejected,
 			slot->last_event_time = max_event_time;
 	}
 	LWLockRelease(as_shared->lock);
+}
+
+/*
+ * SIGTERM every source worker of a database (it is being dropped, renamed
+ * or copied; the maintenance worker, held off meanwhile, restarts them).
+ */
+void
+as_source_stop_database(Oid dboid)
+{
+	pid_t		pids[AS_MAX_SOURCES];
+	int			n = 0;
+	int			i;
+
+	if (source_slots == NULL)
+		return;
+	LWLockAcquire(as_shared->lock, LW_SHARED);
+	for (i = 0; i < AS_MAX_SOURCES; i++)
+		if (source_slots[i].dboid == dboid && source_slots[i].pid != 0)
+			pids[n++] = source_slots[i].pid;
+	LWLockRelease(as_shared->lock);
+	for (i = 0; i < n; i++)
+		kill(pids[i], SIGTERM);
 }
 
 const char *
