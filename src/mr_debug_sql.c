@@ -1,0 +1,472 @@
+/*-------------------------------------------------------------------------
+ *
+ * mr_debug_sql.c
+ *	  Internal SQL functions over the MATCH_RECOGNIZE parser and matchers,
+ *	  for tests and diagnosis:
+ *
+ *	  _mr_parse(clause) -> jsonb: the parsed clause, stable and readable;
+ *	  _mr_program(clause) -> (pc, instruction): the compiled pattern;
+ *	  _mr_match(clause, rows text[]) -> (match_number, row_index,
+ *	  classifier): the linear matcher over one partition whose DEFINE
+ *	  results are given: element i lists the variables true at row i
+ *	  ('A B', '' ...);
+ *	  _mr_match_backtrack(clause, rows): the same with the reference
+ *	  backtracking matcher.
+ *
+ * Names that are not primary variables of the pattern are ignored (such a
+ * variable cannot be true).  row_index is 1-based like the array; it is NULL for an empty match, and
+ * match_number is NULL for an unmatched row (ALL ROWS PER MATCH WITH
+ * UNMATCHED ROWS).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "parser/scansup.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/jsonb.h"
+#include "utils/json.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+#include "utils/tuplestore.h"
+
+#include "mr_clause.h"
+#include "mr_pattern.h"
+
+PG_FUNCTION_INFO_V1(mr_parse_sql);
+PG_FUNCTION_INFO_V1(mr_program_sql);
+PG_FUNCTION_INFO_V1(mr_match_sql);
+PG_FUNCTION_INFO_V1(mr_match_backtrack_sql);
+
+/* ------------------------------------------------------------ _mr_parse */
+
+static void
+json_key(StringInfo buf, bool *first, const char *key)
+{
+	if (!*first)
+		appendStringInfoString(buf, ", ");
+	*first = false;
+	escape_json(buf, key);
+	appendStringInfoString(buf, ": ");
+}
+
+static void
+json_str(StringInfo buf, const char *s)
+{
+	if (s)
+		escape_json(buf, s);
+	else
+		appendStringInfoString(buf, "null");
+}
+
+static void
+json_expr(StringInfo buf, const MrClause *c, const MrExpr *e, bool *first)
+{
+	json_key(buf, first, "expr");
+	json_str(buf, e->text);
+	json_key(buf, first, "pos");
+	appendStringInfo(buf, "%d", mr_char_position(c->text, e->start));
+}
+
+static void
+json_node(StringInfo buf, const MrClause *c, const MrNode *n)
+{
+	static const char *const kinds[] = {
+		"var", "concat", "alt", "quant", "permute", "exclude", "start", "end", "empty"
+	};
+	bool		first = true;
+	int			i;
+
+	check_stack_depth();
+	appendStringInfoChar(buf, '{');
+	json_key(buf, &first, "type");
+	json_str(buf, kinds[n->kind]);
+	switch (n->kind)
+	{
+		case MR_NODE_VAR:
+			json_key(buf, &first, "var");
+			json_str(buf, c->vars[n->var].label);
+			break;
+		case MR_NODE_QUANT:
+			json_key(buf, &first, "min");
+			appendStringInfo(buf, "%d", n->min);
+			json_key(buf, &first, "max");
+			if (n->max < 0)
+				appendStringInfoString(buf, "null");
+			else
+				appendStringInfo(buf, "%d", n->max);
+			json_key(buf, &first, "greedy");
+			appendStringInfoString(buf, n->greedy ? "true" : "false");
+			break;
+		default:
+			break;
+	}
+	if (n->nchildren > 0)
+	{
+		json_key(buf, &first, "items");
+		appendStringInfoChar(buf, '[');
+		for (i = 0; i < n->nchildren; i++)
+		{
+			if (i > 0)
+				appendStringInfoString(buf, ", ");
+			json_node(buf, c, n->children[i]);
+		}
+		appendStringInfoChar(buf, ']');
+	}
+	appendStringInfoChar(buf, '}');
+}
+
+static void
+json_interval(StringInfo buf, const MrClause *c, const MrInterval *iv, bool *first)
+{
+	struct pg_itm itm;
+	char		str[MAXDATELEN + 1];
+
+	/* ISO 8601, whatever the session's IntervalStyle */
+	interval2itm(iv->value, &itm);
+	EncodeInterval(&itm, INTSTYLE_ISO_8601, str);
+	json_expr(buf, c, &iv->expr, first);
+	json_key(buf, first, "value");
+	json_str(buf, str);
+}
+
+static char *
+clause_json(const MrClause *c)
+{
+	StringInfoData buf;
+	bool		first = true;
+	bool		f;
+	int			i,
+				j;
+	static const char *const rpm[] = {
+		"one row", "all rows show empty", "all rows omit empty", "all rows with unmatched"
+	};
+	static const char *const skips[] = {
+		"past last row", "to next row", "to first", "to last"
+	};
+	static const char *const nulls[] = {"default", "first", "last"};
+	static const char *const sems[] = {"default", "running", "final"};
+
+	initStringInfo(&buf);
+	appendStringInfoChar(&buf, '{');
+
+	json_key(&buf, &first, "partition_by");
+	appendStringInfoChar(&buf, '[');
+	for (i = 0; i < c->npartition; i++)
+	{
+		f = true;
+		appendStringInfoString(&buf, i ? ", {" : "{");
+		json_expr(&buf, c, &c->partition[i], &f);
+		appendStringInfoChar(&buf, '}');
+	}
+	appendStringInfoChar(&buf, ']');
+
+	json_key(&buf, &first, "order_by");
+	appendStringInfoChar(&buf, '[');
+	for (i = 0; i < c->norder; i++)
+	{
+		f = true;
+		appendStringInfoString(&buf, i ? ", {" : "{");
+		json_expr(&buf, c, &c->order[i].expr, &f);
+		json_key(&buf, &f, "desc");
+		appendStringInfoString(&buf, c->order[i].desc ? "true" : "false");
+		json_key(&buf, &f, "nulls");
+		json_str(&buf, nulls[c->order[i].nulls]);
+		appendStringInfoChar(&buf, '}');
+	}
+	appendStringInfoChar(&buf, ']');
+
+	json_key(&buf, &first, "measures");
+	appendStringInfoChar(&buf, '[');
+	for (i = 0; i < c->nmeasures; i++)
+	{
+		f = true;
+		appendStringInfoString(&buf, i ? ", {" : "{");
+		json_key(&buf, &f, "name");
+		json_str(&buf, c->measures[i].alias);
+		json_expr(&buf, c, &c->measures[i].expr, &f);
+		json_key(&buf, &f, "semantics");
+		json_str(&buf, sems[c->measures[i].sem]);
+		json_key(&buf, &f, "has_final");
+		appendStringInfoString(&buf, c->measures[i].has_final ? "true" : "false");
+		appendStringInfoChar(&buf, '}');
+	}
+	appendStringInfoChar(&buf, ']');
+
+	json_key(&buf, &first, "rows_per_match");
+	json_str(&buf, rpm[c->rows_per_match]);
+	json_key(&buf, &first, "skip");
+	json_str(&buf, skips[c->skip]);
+	json_key(&buf, &first, "skip_to");
+	json_str(&buf, c->skip_var >= 0 ? c->vars[c->skip_var].label : NULL);
+
+	json_key(&buf, &first, "pattern");
+	json_str(&buf, mr_pattern_deparse(c, c->pattern));
+	json_key(&buf, &first, "pattern_tree");
+	json_node(&buf, c, c->pattern);
+
+	json_key(&buf, &first, "variables");
+	appendStringInfoChar(&buf, '[');
+	for (i = 0; i < c->nprimary; i++)
+	{
+		f = true;
+		appendStringInfoString(&buf, i ? ", {" : "{");
+		json_key(&buf, &f, "name");
+		json_str(&buf, c->vars[i].name);
+		json_key(&buf, &f, "label");
+		json_str(&buf, c->vars[i].label);
+		json_key(&buf, &f, "in_pattern");
+		appendStringInfoString(&buf, c->vars[i].in_pattern ? "true" : "false");
+		json_key(&buf, &f, "defined");
+		appendStringInfoString(&buf, c->vars[i].define >= 0 ? "true" : "false");
+		appendStringInfoChar(&buf, '}');
+	}
+	appendStringInfoChar(&buf, ']');
+
+	json_key(&buf, &first, "subsets");
+	appendStringInfoChar(&buf, '[');
+	for (i = c->nprimary; i < c->nvars; i++)
+	{
+		f = true;
+		appendStringInfoString(&buf, i > c->nprimary ? ", {" : "{");
+		json_key(&buf, &f, "name");
+		json_str(&buf, c->vars[i].name);
+		json_key(&buf, &f, "label");
+		json_str(&buf, c->vars[i].label);
+		json_key(&buf, &f, "members");
+		appendStringInfoChar(&buf, '[');
+		for (j = 0; j < c->vars[i].nmembers; j++)
+		{
+			if (j > 0)
+				appendStringInfoString(&buf, ", ");
+			json_str(&buf, c->vars[c->vars[i].members[j]].label);
+		}
+		appendStringInfoString(&buf, "]}");
+	}
+	appendStringInfoChar(&buf, ']');
+
+	json_key(&buf, &first, "define");
+	appendStringInfoChar(&buf, '[');
+	for (i = 0; i < c->ndefines; i++)
+	{
+		f = true;
+		appendStringInfoString(&buf, i ? ", {" : "{");
+		json_key(&buf, &f, "var");
+		json_str(&buf, c->vars[c->defines[i].var].label);
+		json_expr(&buf, c, &c->defines[i].cond, &f);
+		appendStringInfoChar(&buf, '}');
+	}
+	appendStringInfoChar(&buf, ']');
+
+	json_key(&buf, &first, "within");
+	if (c->has_within)
+	{
+		f = true;
+		appendStringInfoChar(&buf, '{');
+		json_interval(&buf, c, &c->within, &f);
+		json_key(&buf, &f, "emit_timeouts");
+		appendStringInfoString(&buf, c->emit_timeouts ? "true" : "false");
+		appendStringInfoChar(&buf, '}');
+	}
+	else
+		appendStringInfoString(&buf, "null");
+
+	json_key(&buf, &first, "followed_by_no");
+	if (c->has_absence)
+	{
+		f = true;
+		appendStringInfoChar(&buf, '{');
+		json_key(&buf, &f, "var");
+		json_str(&buf, c->absent_var >= 0 ? c->vars[c->absent_var].label : NULL);
+		json_interval(&buf, c, &c->absent_for, &f);
+		appendStringInfoChar(&buf, '}');
+	}
+	else
+		appendStringInfoString(&buf, "null");
+
+	appendStringInfoChar(&buf, '}');
+	return buf.data;
+}
+
+Datum
+mr_parse_sql(PG_FUNCTION_ARGS)
+{
+	char	   *clause_text = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	MrClause   *c = mr_parse_clause(clause_text);
+
+	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(clause_json(c))));
+}
+
+/* ---------------------------------------------------------- _mr_program */
+
+Datum
+mr_program_sql(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *clause_text = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	MrClause   *c;
+	MrProgram  *prog;
+	int			pc;
+
+	InitMaterializedSRF(fcinfo, 0);
+	c = mr_parse_clause(clause_text);
+	prog = mr_compile_pattern(c);
+	for (pc = 0; pc < prog->ninstr; pc++)
+	{
+		Datum		values[2];
+		bool		nulls[2] = {false, false};
+
+		values[0] = Int32GetDatum(pc);
+		values[1] = CStringGetTextDatum(mr_instr_text(c, prog, pc));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/* ------------------------------------------------------------ _mr_match */
+
+/* The bitmaps of a text[] of variable lists. */
+static void
+rows_from_array(const MrClause *c, ArrayType *arr, MrRows *rows)
+{
+	Datum	   *elems;
+	bool	   *enulls;
+	int			n,
+				i;
+	uint64	   *bits;
+
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &enulls, &n);
+	rows->nrows = n;
+	rows->words = Max(1, (c->nprimary + 63) / 64);
+	bits = palloc_extended(sizeof(uint64) * rows->words * (size_t) Max(n, 1),
+						   MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	for (i = 0; i < n; i++)
+	{
+		char	   *s,
+				   *p;
+
+		if (enulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("row %d of the input is NULL", i + 1),
+					 errhint("List the variables true at a row, '' for none.")));
+		s = text_to_cstring(DatumGetTextPP(elems[i]));
+		p = s;
+		for (;;)
+		{
+			char	   *name;
+			char	   *start;
+			int			v;
+
+			while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == ',')
+				p++;
+			if (*p == '\0')
+				break;
+			start = p;
+			if (*p == '"')
+			{
+				StringInfoData b;
+
+				initStringInfo(&b);
+				for (p++;; p++)
+				{
+					if (*p == '\0')
+						ereport(ERROR,
+								(errcode(ERRCODE_SYNTAX_ERROR),
+								 errmsg("row %d of the input has an unterminated quoted name", i + 1)));
+					if (*p == '"')
+					{
+						if (p[1] != '"')
+							break;
+						p++;
+					}
+					appendStringInfoChar(&b, *p);
+				}
+				p++;
+				name = b.data;
+			}
+			else
+			{
+				while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r' &&
+					   *p != ',' && *p != '"')
+					p++;
+				name = downcase_identifier(start, p - start, false, false);
+			}
+			for (v = 0; v < c->nprimary; v++)
+				if (strcmp(c->vars[v].name, name) == 0)
+					break;
+			if (v == c->nprimary)
+				continue;		/* not a variable of this pattern: never true */
+			bits[(size_t) i * rows->words + v / 64] |= UINT64CONST(1) << (v % 64);
+		}
+	}
+	rows->bits = bits;
+}
+
+typedef struct MrOut
+{
+	const MrClause *clause;
+	ReturnSetInfo *rsinfo;
+} MrOut;
+
+static void
+emit_row(void *arg, int64 match_number, int row, int var)
+{
+	MrOut	   *out = arg;
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+
+	if (match_number > 0)
+		values[0] = Int32GetDatum((int32) match_number);
+	else
+		nulls[0] = true;
+	if (row >= 0)
+		values[1] = Int32GetDatum(row + 1);
+	else
+		nulls[1] = true;
+	if (var >= 0)
+		values[2] = CStringGetTextDatum(out->clause->vars[var].label);
+	else
+		nulls[2] = true;
+	tuplestore_putvalues(out->rsinfo->setResult, out->rsinfo->setDesc, values, nulls);
+}
+
+static Datum
+mr_match_common(FunctionCallInfo fcinfo, MrMatcherKind kind)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *clause_text = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
+	MrClause   *c;
+	MrProgram  *prog;
+	MrRows		rows;
+	MrOut		out;
+
+	InitMaterializedSRF(fcinfo, 0);
+	c = mr_parse_clause(clause_text);
+	prog = mr_compile_pattern(c);
+	rows_from_array(c, arr, &rows);
+	out.clause = c;
+	out.rsinfo = rsinfo;
+	mr_run(c, prog, &rows, kind, emit_row, &out);
+	return (Datum) 0;
+}
+
+Datum
+mr_match_sql(PG_FUNCTION_ARGS)
+{
+	return mr_match_common(fcinfo, MR_MATCHER_LINEAR);
+}
+
+Datum
+mr_match_backtrack_sql(PG_FUNCTION_ARGS)
+{
+	return mr_match_common(fcinfo, MR_MATCHER_BACKTRACK);
+}

@@ -1,0 +1,99 @@
+/*-------------------------------------------------------------------------
+ *
+ * mr_pattern.h
+ *	  MATCH_RECOGNIZE patterns compiled to a small program, and two
+ *	  matchers over it: a linear-time thread list (Pike VM) and a simple
+ *	  backtracking reference.
+ *
+ * The program follows Trino's matcher (reference §6): LABEL v consumes
+ * one row that satisfies v; SPLIT x, y forks with x preferred; JUMP;
+ * BEGIN / END check the partition start / end (^ / $); DONE accepts.
+ * Bounded quantifiers are unrolled, PERMUTE becomes the alternation of
+ * its orderings in lexicographic order, and a reluctant quantifier is a
+ * SPLIT with the exit preferred.  An instruction's exclusion ({- -}) is
+ * static, so LABEL carries it.
+ *
+ * Matchers take the DEFINE results as input, one bitmap per row ("which
+ * primary variables are true at row i").  That is exact as long as every
+ * condition depends only on the current row; compiling DEFINE expressions
+ * comes later (docs/match_recognize.md).  Both matchers implement SQL:2016
+ * preferment with the empty-loop rule of Trino (an iteration that comes
+ * back to the same instruction without consuming a row is dropped), so
+ * they must agree exactly; test/pgtap/mr_matcher_test.sql checks it.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef MR_PATTERN_H
+#define MR_PATTERN_H
+
+#include "mr_clause.h"
+
+#define MR_MAX_PROGRAM		1000000 /* instructions (54000) */
+#define MR_BT_MAX_STEPS		INT64CONST(100000000)	/* backtracker (54000) */
+
+typedef enum MrOp
+{
+	MR_OP_LABEL,				/* consume a row where var is true */
+	MR_OP_SPLIT,				/* fork: x preferred, then y */
+	MR_OP_JUMP,					/* go to x */
+	MR_OP_BEGIN,				/* ^: only at the partition's first row */
+	MR_OP_END,					/* $: only after its last row */
+	MR_OP_DONE					/* match */
+} MrOp;
+
+typedef struct MrInstr
+{
+	uint8		op;				/* MrOp */
+	bool		excluded;		/* LABEL inside {- -} */
+	int32		var;			/* LABEL: primary variable */
+	int32		x;				/* SPLIT, JUMP */
+	int32		y;				/* SPLIT */
+} MrInstr;
+
+typedef struct MrProgram
+{
+	int			ninstr;
+	MrInstr    *instr;
+} MrProgram;
+
+extern MrProgram *mr_compile_pattern(const MrClause *clause);
+extern char *mr_instr_text(const MrClause *clause, const MrProgram *prog, int pc);
+
+/*
+ * Input: DEFINE results, row-major bitmaps of `words` 64-bit words per row
+ * (bit v of row i: primary variable v is true at row i).
+ */
+typedef struct MrRows
+{
+	int			nrows;
+	int			words;
+	const uint64 *bits;
+} MrRows;
+
+static inline bool
+mr_row_has(const MrRows *rows, int row, int var)
+{
+	return (rows->bits[(size_t) row * rows->words + var / 64] >> (var % 64)) & 1;
+}
+
+typedef enum MrMatcherKind
+{
+	MR_MATCHER_LINEAR,			/* thread list, O(rows x program) per search */
+	MR_MATCHER_BACKTRACK		/* depth-first reference, exponential worst case */
+} MrMatcherKind;
+
+/*
+ * Output of mr_run(), one call per output row in order:
+ *	match_number 0 for an unmatched row; row -1 for an empty match;
+ *	var -1 where CLASSIFIER() is NULL.
+ */
+typedef void (*MrEmitFn) (void *arg, int64 match_number, int row, int var);
+
+/*
+ * Match one partition: search, apply AFTER MATCH SKIP and the rows-per-
+ * match mode of the clause, and report rows through emit.
+ */
+extern void mr_run(const MrClause *clause, const MrProgram *prog, const MrRows *rows,
+				   MrMatcherKind kind, MrEmitFn emit, void *arg);
+
+#endif							/* MR_PATTERN_H */
