@@ -14,6 +14,7 @@ FROM bench.result GROUP BY method;
 SELECT CASE method
          WHEN 'copy'  THEN '(a) psql \copy FROM STDIN (CSV)'
          WHEN 'http'  THEN '(b) HTTP source, batched POSTs'
+         WHEN 'fn'    THEN '(diag) ingest() per chunk, psql'
          WHEN 'mqtt0' THEN '(c) MQTT source, QoS 0'
          WHEN 'sub0'  THEN '(d) mosquitto_sub, QoS 0'
          WHEN 'mqtt1' THEN '(c) MQTT source, QoS 1'
@@ -25,7 +26,7 @@ SELECT CASE method
        CASE WHEN min_got < :rows THEN 'SHORT: ' || min_got ELSE 'all' END AS "rows received",
        coalesce(to_char(pub_rate, 'FM9,999,999'), '')                  AS "publisher msg/s"
 FROM med
-ORDER BY array_position(array['copy', 'http', 'mqtt0', 'sub0', 'mqtt1', 'sub1'], method);
+ORDER BY array_position(array['copy', 'http', 'fn', 'mqtt0', 'sub0', 'mqtt1', 'sub1'], method);
 
 SELECT l.method AS "latency: publish -> row committed",
        to_char(l.rate, 'FM99,999') AS "reads/s", l.n AS "rows",
@@ -44,6 +45,11 @@ SELECT ratio AS "ratio of median rows/s", to_char(x, 'FM990.00') || 'x' AS value
        '>= ' || to_char(target, 'FM0.0') || 'x' AS target,
        CASE WHEN x >= target THEN 'PASS' ELSE 'FAIL' END AS result
 FROM v WHERE x IS NOT NULL
+UNION ALL
+SELECT '(diag) ingest() / COPY',
+       to_char((SELECT rate FROM r WHERE method = 'fn') / (SELECT rate FROM r WHERE method = 'copy'), 'FM990.00') || 'x',
+       '', ''
+WHERE EXISTS (SELECT 1 FROM r WHERE method = 'fn') AND EXISTS (SELECT 1 FROM r WHERE method = 'copy')
 UNION ALL
 SELECT 'p99 latency ' || method || ' at ' || to_char(rate, 'FM99,999') || ' reads/s',
        to_char(p99, 'FM9990.0') || ' ms', '<= 50 ms',
