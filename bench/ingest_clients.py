@@ -16,6 +16,9 @@
       each, taking the next chunk from a shared list); every answer must be
       200 {"accepted":N,"rejected":M}.  CONTENT_TYPE application/json sends
       each NDJSON chunk as a JSON array instead.
+  sub-latency FILE
+      Reads mosquitto_sub -F '%U %p' output (receive time, payload) of
+      mqtt-pace messages; prints n and p50/p95/p99/max of receive - sent, ms.
   http-pace  HOST PORT TOKEN CLIENTS RATE SECS BATCH
       RATE reads per second for SECS seconds as POSTs of BATCH reads, one
       every BATCH/RATE s, over CLIENTS connections; "sent" as for mqtt-pace
@@ -312,7 +315,26 @@ def cmd_http_pace(host, port, token, clients, rate, secs, batch):
           % (t_first, t_last, state["sent"], state["accepted"], state["rejected"], state["late"]))
 
 
+def cmd_sub_latency(path):
+    lat = []
+    with open(path) as f:
+        for line in f:
+            t, _, payload = line.partition(" ")
+            if payload.strip():
+                lat.append((float(t) - json.loads(payload)["sent"]) * 1000)
+    if not lat:
+        die("no messages in " + path)
+    lat.sort()
+
+    def pct(p):  # as percentile_cont
+        x = p * (len(lat) - 1)
+        i = int(x)
+        return lat[i] if i + 1 >= len(lat) else lat[i] + (lat[i + 1] - lat[i]) * (x - i)
+    print("n=%d p50=%.3f p95=%.3f p99=%.3f pmax=%.3f" % (len(lat), pct(0.5), pct(0.95), pct(0.99), lat[-1]))
+
+
 COMMANDS = {
+    "sub-latency": (cmd_sub_latency, 1),
     "mqtt-pub": (cmd_mqtt_pub, 5),
     "mqtt-pace": (cmd_mqtt_pace, 6),
     "http-post": (cmd_http_post, None),
