@@ -32,7 +32,7 @@ SELECT l.method AS "latency: publish -> row committed",
        to_char(l.rate, 'FM99,999') AS "reads/s", l.n AS "rows",
        to_char(l.p50, 'FM9990.0') AS "p50 ms", to_char(l.p95, 'FM9990.0') AS "p95 ms",
        to_char(l.p99, 'FM9990.0') AS "p99 ms", to_char(l.pmax, 'FM9990.0') AS "max ms"
-FROM bench.latency l ORDER BY 1;
+FROM bench.latency l ORDER BY l.id;
 
 WITH r AS (SELECT method, rate FROM med), v AS (
     SELECT 'HTTP / COPY' AS ratio, (SELECT rate FROM r WHERE method = 'http') / (SELECT rate FROM r WHERE method = 'copy') AS x, 1.0 AS target

@@ -30,7 +30,8 @@ CREATE TABLE bench.latency (
     method text NOT NULL,
     rate   float8 NOT NULL,      -- achieved publish rate, reads/s
     n      bigint NOT NULL,
-    p50    float8, p95 float8, p99 float8, pmax float8   -- milliseconds
+    p50    float8, p95 float8, p99 float8, pmax float8,  -- milliseconds
+    id     serial
 );
 
 -- The reads, made once: :rows reads of :assets assets in event-time order
