@@ -41,6 +41,9 @@ endif
 $(DATA_built): $(INSTALL_SOURCES) $(EXTENSION).control
 	cat $(INSTALL_SOURCES) > $@
 
+# PGXS tracks no header dependencies: rebuild every object when a header changes.
+$(OBJS): $(wildcard src/*.h)
+
 print-regress:
 	@echo $(REGRESS)
 

@@ -15,7 +15,7 @@ SELECT asset_stream.enable_source('gate_http', false);
 COMMIT;
 BEGIN;
 SELECT asset_stream.add_source('src_reads', 'dock_mqtt', 'mqtt',
-       '{"host": "127.0.0.1", "port": 1, "topics": ["site/+/reads"], "qos": 1, "password": "pw"}');
+       '{"host": "127.0.0.1", "port": 1, "topics": ["site/+/reads"], "qos": 1, "username": "dock", "password": "pw"}');
 SELECT asset_stream.enable_source('dock_mqtt', false);
 COMMIT;
 
@@ -44,10 +44,21 @@ SELECT asset_stream.add_source('src_reads', 'y', 'http', '{"port": 8080}');
 SELECT asset_stream.enable_source('gate_http', true);
 SELECT count(*) FROM asset_stream._sources;
 RESET ROLE;
+-- ... and with INSERT it can (the source is kept disabled).
+GRANT INSERT ON src_reads TO src_reader;
+SET ROLE src_reader;
+BEGIN;
+SELECT asset_stream.add_source('src_reads', 'y', 'http', '{"port": 18998}');
+SELECT asset_stream.enable_source('y', false);
+COMMIT;
+SELECT name, enabled FROM asset_stream.sources WHERE name = 'y';
+SELECT asset_stream.drop_source('y');
+RESET ROLE;
+REVOKE INSERT ON src_reads FROM src_reader;
 DROP ROLE src_reader;
 
 -- drop_source forgets a source; dropping the stream drops its sources.
 SELECT asset_stream.drop_source('gate_http');
-SELECT name FROM asset_stream.sources;
+SELECT name FROM asset_stream.sources ORDER BY name;
 SELECT asset_stream.drop_stream('src_reads');
 SELECT count(*) FROM asset_stream.sources;

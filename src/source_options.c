@@ -13,6 +13,8 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/numeric.h"
@@ -20,6 +22,7 @@
 #include "source.h"
 
 PG_FUNCTION_INFO_V1(as_check_source_options);
+PG_FUNCTION_INFO_V1(as_caller_may_insert);
 
 static JsonbValue *
 opt_get(Jsonb *options, const char *key)
@@ -170,4 +173,18 @@ as_check_source_options(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown source kind \"%s\"", kind)));
 	PG_RETURN_VOID();
+}
+
+/*
+ * _caller_may_insert(stream): may the role that called into the SECURITY
+ * DEFINER source functions insert into the stream?  That role is the outer
+ * user (the session user, or the role set with SET ROLE), which SECURITY
+ * DEFINER does not change.
+ */
+Datum
+as_caller_may_insert(PG_FUNCTION_ARGS)
+{
+	Oid			relid = PG_GETARG_OID(0);
+
+	PG_RETURN_BOOL(pg_class_aclcheck(relid, GetOuterUserId(), ACL_INSERT) == ACLCHECK_OK);
 }

@@ -28,6 +28,9 @@ GRANT SELECT ON rejected TO PUBLIC;
 CREATE FUNCTION _check_source_options(kind text, options jsonb)
 RETURNS void AS 'MODULE_PATHNAME', 'as_check_source_options' LANGUAGE C STRICT;
 
+CREATE FUNCTION _caller_may_insert(stream regclass)
+RETURNS boolean AS 'MODULE_PATHNAME', 'as_caller_may_insert' LANGUAGE C STRICT;
+
 CREATE FUNCTION _wake_sources()
 RETURNS void AS 'MODULE_PATHNAME', 'as_wake_sources' LANGUAGE C;
 
@@ -51,7 +54,10 @@ BEGIN
         RAISE EXCEPTION 'name, kind and options must not be NULL'
               USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    IF NOT pg_catalog.has_table_privilege(session_user, relid, 'INSERT') THEN
+    IF name = '' THEN
+        RAISE EXCEPTION 'source name must not be empty' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF NOT asset_stream._caller_may_insert(relid) THEN
         RAISE EXCEPTION 'permission denied for stream %', relid
               USING ERRCODE = 'insufficient_privilege',
                     DETAIL = 'Adding a source needs INSERT on the stream.';
@@ -84,7 +90,7 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'source "%" does not exist', name USING ERRCODE = 'undefined_object';
     END IF;
-    IF NOT pg_catalog.has_table_privilege(session_user, src.stream, 'INSERT') THEN
+    IF NOT asset_stream._caller_may_insert(src.stream) THEN
         RAISE EXCEPTION 'permission denied for source %', name USING ERRCODE = 'insufficient_privilege';
     END IF;
     RETURN src;
