@@ -112,16 +112,22 @@ typedef struct IngestBatch
 	TimestampTz max_event_time; /* DT_NOBEGIN while empty */
 } IngestBatch;
 
-/* ingest_format.c */
+/* ingest_options.c */
+extern const char *const ingest_field_canon[IF_NFIELDS];
 extern void ingest_format_parse_options(IngestFormat *fmt, Jsonb *options);
 extern IngestPayloadKind ingest_kind_for_content_type(const IngestFormat *fmt,
 													  const char *content_type);
+extern const char *ingest_read_problem(const char *asset_id, size_t len,
+									   TimestampTz event_time, TimestampTz now);
+
+/* ingest_time.c */
+extern bool ingest_parse_iso_time(const char *s, TimestampTz *out);
+
+/* ingest_format.c */
 extern void ingest_parse_payload(IngestBatch *batch, const IngestFormat *fmt,
 								 IngestPayloadKind kind,
 								 const char *data, size_t len,
 								 const char *topic_source_id);
-extern const char *ingest_read_problem(const char *asset_id, size_t len,
-									   TimestampTz event_time, TimestampTz now);
 
 /* ingest_batch.c */
 extern IngestBatch *ingest_batch_create(MemoryContext parent);
