@@ -1,0 +1,52 @@
+/*-------------------------------------------------------------------------
+ *
+ * mr_rowstore.h
+ *	  The rows of one partition for the MATCH_RECOGNIZE driver: appended in
+ *	  order, read back by index (navigation jumps around a match), released
+ *	  from the front as the matcher moves on, and spilled to a temporary
+ *	  file when they outgrow work_mem.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef MR_ROWSTORE_H
+#define MR_ROWSTORE_H
+
+#include "executor/tuptable.h"
+
+typedef struct MrRowStore MrRowStore;
+
+/*
+ * Rows of the given descriptor; memory up to mem_kb kilobytes (work_mem),
+ * then the oldest retained rows go to a temporary file (BufFile).
+ * Allocates in the current memory context.
+ */
+extern MrRowStore *mr_rowstore_create(TupleDesc desc, int mem_kb);
+
+/* Append the slot's row; returns its index (0, 1, 2, ... per partition). */
+extern int64 mr_rowstore_append(MrRowStore *rs, TupleTableSlot *slot);
+
+/* Rows appended since the last reset. */
+extern int64 mr_rowstore_count(const MrRowStore *rs);
+
+/*
+ * Store row `row` in slot (a slot of TTSOpsMinimalTuple made for desc).
+ * Returns false, with the slot cleared, if row < 0, row >= count or the
+ * row was released.  The values stay valid until the slot is cleared or
+ * stored again, or the row is released; several slots may hold rows at
+ * once.
+ */
+extern bool mr_rowstore_fetch(MrRowStore *rs, int64 row, TupleTableSlot *slot);
+
+/* Rows before `row` will not be fetched again: free them. */
+extern void mr_rowstore_release_before(MrRowStore *rs, int64 row);
+
+/* Start a new partition: drop every row, indexes restart at 0. */
+extern void mr_rowstore_reset(MrRowStore *rs);
+
+/* Bytes in memory, and rows written to the temporary file so far. */
+extern int64 mr_rowstore_mem_bytes(const MrRowStore *rs);
+extern int64 mr_rowstore_spilled_rows(const MrRowStore *rs);
+
+extern void mr_rowstore_free(MrRowStore *rs);
+
+#endif							/* MR_ROWSTORE_H */
