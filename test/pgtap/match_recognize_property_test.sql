@@ -214,31 +214,26 @@ SELECT m.p, rs.id AS sid, rb.x AS bottom, re.id AS eid, (m.e - m.s + 1)::bigint 
          JOIN r rb ON rb.p = m.p AND rb.i = m.b
          JOIN r re ON re.p = m.p AND re.i = m.e;
 
-SELECT results_eq(
-  $$SELECT p, sid, bottom, eid, n FROM asset_stream.match_recognize('SELECT * FROM v',
-      'PARTITION BY p ORDER BY id
-       MEASURES FIRST(strt.id) AS sid, LAST(down.x) AS bottom, LAST(up.id) AS eid, count(*) AS n
-       ONE ROW PER MATCH PATTERN (strt down+ up+)
-       DEFINE down AS x < PREV(x), up AS x > PREV(x)') AS t(p int, sid int, bottom int, eid int, n bigint)
-    ORDER BY p, sid$$,
-  $$SELECT p, sid, bottom, eid, n FROM v_sql ORDER BY p, sid$$,
-  'random data: V-shape (strt down+ up+) = the SQL formulation');
+-- The function under each matcher.
+CREATE FUNCTION pg_temp.v_check(matcher text) RETURNS SETOF text LANGUAGE plpgsql AS $f$
+BEGIN
+  PERFORM set_config('asset_stream.match_matcher', matcher, true);
+  RETURN NEXT results_eq(
+    $$SELECT p, sid, bottom, eid, n FROM asset_stream.match_recognize('SELECT * FROM v',
+        'PARTITION BY p ORDER BY id
+         MEASURES FIRST(strt.id) AS sid, LAST(down.x) AS bottom, LAST(up.id) AS eid, count(*) AS n
+         ONE ROW PER MATCH PATTERN (strt down+ up+)
+         DEFINE down AS x < PREV(x), up AS x > PREV(x)') AS t(p int, sid int, bottom int, eid int, n bigint)
+      ORDER BY p, sid$$,
+    $$SELECT p, sid, bottom, eid, n FROM v_sql ORDER BY p, sid$$,
+    format('random data: V-shape (strt down+ up+), %s matcher = the SQL formulation', matcher));
+END $f$;
+SELECT pg_temp.v_check('linear');
+SELECT pg_temp.v_check('backtrack');
+RESET asset_stream.match_matcher;
 SELECT cmp_ok((SELECT count(*)::int FROM v_sql), '>', 200, 'the V-shape data has many matches');
 SELECT cmp_ok((SELECT count(*)::int FROM v_sql WHERE strt_class = 'D'), '>', 10,
               'some V-shape matches start on a down row that follows the previous match');
-
--- The same under the backtracking matcher.
-SET LOCAL asset_stream.match_matcher = 'backtrack';
-SELECT results_eq(
-  $$SELECT p, sid, bottom, eid, n FROM asset_stream.match_recognize('SELECT * FROM v',
-      'PARTITION BY p ORDER BY id
-       MEASURES FIRST(strt.id) AS sid, LAST(down.x) AS bottom, LAST(up.id) AS eid, count(*) AS n
-       ONE ROW PER MATCH PATTERN (strt down+ up+)
-       DEFINE down AS x < PREV(x), up AS x > PREV(x)') AS t(p int, sid int, bottom int, eid int, n bigint)
-    ORDER BY p, sid$$,
-  $$SELECT p, sid, bottom, eid, n FROM v_sql ORDER BY p, sid$$,
-  'random data: V-shape under the backtracking matcher = the SQL formulation');
-RESET asset_stream.match_matcher;
 
 SELECT * FROM finish();
 ROLLBACK;
