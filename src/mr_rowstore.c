@@ -239,6 +239,7 @@ mr_rowstore_fetch(MrRowStore *rs, int64 row, TupleTableSlot *slot)
 {
 	MrRowRef   *ref;
 
+	Assert(slot->tts_tupleDescriptor->natts == rs->desc->natts);
 	if (row < rs->base || row >= rs->count)
 	{
 		ExecClearTuple(slot);

@@ -60,6 +60,11 @@ extern void mr_rowstore_reset(MrRowStore *rs);
 extern int64 mr_rowstore_mem_bytes(const MrRowStore *rs);
 extern int64 mr_rowstore_spilled_rows(const MrRowStore *rs);
 
+/*
+ * Close the temporary file and free everything.  The file belongs to the
+ * resource owner current at the first spill: free the store before that
+ * owner goes (an error releases it anyway).
+ */
 extern void mr_rowstore_free(MrRowStore *rs);
 
 #endif							/* MR_ROWSTORE_H */
