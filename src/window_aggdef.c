@@ -52,8 +52,19 @@ wa_colref_hook(ParseState *pstate, ColumnRef *cref, Node *var)
 		Form_pg_attribute att = TupleDescAttr(tupdesc, i);
 
 		if (!att->attisdropped && strcmp(NameStr(att->attname), name) == 0)
-			return (Node *) makeVar(1, i + 1, att->atttypid, att->atttypmod,
-									att->attcollation, 0);
+		{
+			Var		   *var = makeVar(1, i + 1, att->atttypid, att->atttypmod,
+									  att->attcollation, 0);
+
+			/*
+			 * The analyzer resolves (col).field of a Var of type record
+			 * through the range table, which there is none of: hide the Var.
+			 */
+			if (att->atttypid == RECORDOID)
+				return (Node *) makeRelabelType((Expr *) var, RECORDOID, -1,
+												InvalidOid, COERCE_IMPLICIT_CAST);
+			return (Node *) var;
+		}
 	}
 	return NULL;
 }
