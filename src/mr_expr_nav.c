@@ -85,17 +85,14 @@ mr_nth_row(MrExprs *e, int var, int64 lo, int64 hi, bool from_first, int64 n)
 			return -1;
 		return from_first ? lo + n : hi - 1 - n;
 	}
-	if (from_first)
+	for (int64 i = 0; i < hi - lo; i++)
 	{
-		for (int64 row = lo; row < hi; row++)
-			if (mr_row_in_var(e, var, row) && n-- == 0)
-				return row;
-	}
-	else
-	{
-		for (int64 row = hi - 1; row >= lo; row--)
-			if (mr_row_in_var(e, var, row) && n-- == 0)
-				return row;
+		int64		row = from_first ? lo + i : hi - 1 - i;
+
+		if ((i & 0xFFFF) == 0xFFFF)
+			CHECK_FOR_INTERRUPTS();
+		if (mr_row_in_var(e, var, row) && n-- == 0)
+			return row;
 	}
 	return -1;
 }
