@@ -231,7 +231,7 @@ SELECT * FROM asset_stream.match_recognize('SELECT * FROM mrt.order_events',
   $$ ORDER BY event_time DESC PATTERN (a) WITHIN INTERVAL '1 hour' $$) AS t(order_id int);
 SELECT * FROM asset_stream.match_recognize(
   $$SELECT 1 AS id, NULL::timestamptz AS t$$,
-  $$ ORDER BY t PATTERN (a) WITHIN INTERVAL '1 hour' $$) AS t(id int);
+  $$ ORDER BY t ALL ROWS PER MATCH PATTERN (a) WITHIN INTERVAL '1 hour' $$) AS t(id int);
 
 RESET search_path;
 DROP SCHEMA mrt CASCADE;

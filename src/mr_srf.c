@@ -315,6 +315,8 @@ mr_describe(TupleDesc desc, MrSrf *st, bool all_input)
 							 format_type_with_typemod(t, typmod));
 		}
 	}
+	if (buf.len == 0)
+		appendStringInfoString(&buf, "(none)");
 	return buf.data;
 }
 
@@ -520,7 +522,9 @@ mr_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
 	st->outslot = MakeSingleTupleTableSlot(st->indesc, &TTSOpsMinimalTuple);
 	st->key = palloc(sizeof(Datum) * Max(st->npart, 1));
 	st->keynull = palloc(sizeof(bool) * Max(st->npart, 1));
-	st->lookahead = mr_exprs_define_lookahead(st->exprs);
+	/* NEXT in DEFINE, and in MEASURES of a match being emitted */
+	st->lookahead = Max(mr_exprs_define_lookahead(st->exprs),
+						mr_exprs_measure_lookahead(st->exprs));
 	st->lookbehind = mr_exprs_lookbehind(st->exprs);
 	st->times_cap = 64;
 	st->times = palloc(sizeof(int64) * st->times_cap);
