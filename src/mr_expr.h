@@ -87,6 +87,12 @@ extern bool mr_exprs_history_free(const MrExprs *e);
 /* Largest NEXT offset in DEFINE (rows the driver must hold ahead). */
 extern int	mr_exprs_define_lookahead(const MrExprs *e);
 
+/*
+ * Largest NEXT offset in MEASURES (rows after a match's last row its
+ * measures may read; NEXT beyond MrMatchView.known_rows is NULL).
+ */
+extern int	mr_exprs_measure_lookahead(const MrExprs *e);
+
 /* Largest PREV offset anywhere (rows before a match start still read). */
 extern int	mr_exprs_lookbehind(const MrExprs *e);
 
@@ -96,6 +102,13 @@ extern bool mr_exprs_define(MrExprs *e, int var, const MrMatchView *m);
 /* Measure i: its type, and its value in the current memory context. */
 extern Oid	mr_exprs_measure_type(const MrExprs *e, int i, int32 *typmod);
 extern Datum mr_exprs_measure(MrExprs *e, int i, const MrMatchView *m, bool *isnull);
+
+/*
+ * The driver's rows moved: after every append, release or reset of the
+ * row store, call this before the next evaluation (slots that still hold
+ * a row are reused only until then).
+ */
+extern void mr_exprs_rows_moved(MrExprs *e);
 
 extern void mr_exprs_free(MrExprs *e);
 
