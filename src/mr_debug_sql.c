@@ -379,7 +379,8 @@ read_name(char **pp, int row)
 	}
 	else
 	{
-		while (*p && !strchr(" \t\n\r,\"/", *p))
+		while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r' &&
+			   *p != ',' && *p != '"' && *p != '/')
 			p++;
 		name = downcase_identifier(start, p - start, false, false);
 	}

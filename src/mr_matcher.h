@@ -87,7 +87,8 @@ typedef struct MrResult
  * match starts at `start` and whose rows start .. row - 1 carry the labels
  * labels[0 .. row - start - 1] (row itself is being tried as var)?
  * labels is NULL when the matcher was created history_free: then the
- * answer may depend only on the row (the matcher caches it).
+ * answer may depend only on the row (the matcher caches it, across matches
+ * too: not on match_number either).
  * match_number is the number the match would get.  Also used for the
  * variable of FOLLOWED BY NO v with start == row and no labels.
  *
