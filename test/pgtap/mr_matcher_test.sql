@@ -60,6 +60,28 @@ CREATE FUNCTION pg_temp.gen_rows() RETURNS text[] LANGUAGE sql AS $$
     FROM generate_series(1, (random() * 9)::int)
 $$;
 
+-- A random rows-per-match mode and AFTER MATCH SKIP for pattern pat (no WITH
+-- UNMATCHED ROWS with exclusion; SKIP TO a variable the pattern has).
+CREATE FUNCTION pg_temp.gen_modes(pat text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  r float8;
+  modes text;
+BEGIN
+    r := random();
+    modes := CASE WHEN r < 0.25 THEN 'ONE ROW PER MATCH'
+                  WHEN r < 0.5 THEN 'ALL ROWS PER MATCH'
+                  WHEN r < 0.65 THEN 'ALL ROWS PER MATCH OMIT EMPTY MATCHES'
+                  WHEN pat LIKE '%{-%' THEN 'ALL ROWS PER MATCH SHOW EMPTY MATCHES'
+                  ELSE 'ALL ROWS PER MATCH WITH UNMATCHED ROWS' END;
+    r := random();
+    modes := modes || CASE WHEN r < 0.4 THEN ''
+                           WHEN r < 0.7 THEN ' AFTER MATCH SKIP TO NEXT ROW'
+                           WHEN r < 0.8 AND pat ~ '\ma\M' THEN ' AFTER MATCH SKIP TO FIRST a'
+                           WHEN r < 0.9 AND pat ~ '\mb\M' THEN ' AFTER MATCH SKIP TO LAST b'
+                           ELSE ' AFTER MATCH SKIP PAST LAST ROW' END;
+  RETURN modes;
+END $$;
+
 -- One matcher's output as text, or its error.
 CREATE FUNCTION pg_temp.run(fn text, clause text, rows text[]) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE res text;
@@ -83,7 +105,6 @@ DECLARE
   rows text[];
   lin text;
   bt text;
-  r float8;
   modes text;
   s_matched int := 0;
   s_empty int := 0;
@@ -92,18 +113,7 @@ DECLARE
 BEGIN
   FOR i IN 1..n LOOP
     pat := pg_temp.gen(0);
-    r := random();
-    modes := CASE WHEN r < 0.25 THEN 'ONE ROW PER MATCH'
-                  WHEN r < 0.5 THEN 'ALL ROWS PER MATCH'
-                  WHEN r < 0.65 THEN 'ALL ROWS PER MATCH OMIT EMPTY MATCHES'
-                  WHEN pat LIKE '%{-%' THEN 'ALL ROWS PER MATCH SHOW EMPTY MATCHES'
-                  ELSE 'ALL ROWS PER MATCH WITH UNMATCHED ROWS' END;
-    r := random();
-    modes := modes || CASE WHEN r < 0.4 THEN ''
-                           WHEN r < 0.7 THEN ' AFTER MATCH SKIP TO NEXT ROW'
-                           WHEN r < 0.8 AND pat ~ '\ma\M' THEN ' AFTER MATCH SKIP TO FIRST a'
-                           WHEN r < 0.9 AND pat ~ '\mb\M' THEN ' AFTER MATCH SKIP TO LAST b'
-                           ELSE ' AFTER MATCH SKIP PAST LAST ROW' END;
+    modes := pg_temp.gen_modes(pat);
     clause := modes || ' PATTERN (' || pat || ')';
     FOR j IN 1..k LOOP
       rows := pg_temp.gen_rows();
@@ -188,18 +198,7 @@ BEGIN
     pat := CASE WHEN random() < 0.5 THEN pg_temp.gen(0)
                 ELSE '(' || pg_temp.gen(2) || ' | ' || pg_temp.gen(2) || ' | ' || pg_temp.gen(2) || ')'
                      || (ARRAY['+', '*', '{2,}', '+?'])[1 + floor(random() * 4)::int] || ' ' || pg_temp.gen(1) END;
-    r := random();
-    modes := CASE WHEN r < 0.25 THEN 'ONE ROW PER MATCH'
-                  WHEN r < 0.5 THEN 'ALL ROWS PER MATCH'
-                  WHEN r < 0.65 THEN 'ALL ROWS PER MATCH OMIT EMPTY MATCHES'
-                  WHEN pat LIKE '%{-%' THEN 'ALL ROWS PER MATCH SHOW EMPTY MATCHES'
-                  ELSE 'ALL ROWS PER MATCH WITH UNMATCHED ROWS' END;
-    r := random();
-    modes := modes || CASE WHEN r < 0.4 THEN ''
-                           WHEN r < 0.7 THEN ' AFTER MATCH SKIP TO NEXT ROW'
-                           WHEN r < 0.8 AND pat ~ '\ma\M' THEN ' AFTER MATCH SKIP TO FIRST a'
-                           WHEN r < 0.9 AND pat ~ '\mb\M' THEN ' AFTER MATCH SKIP TO LAST b'
-                           ELSE ' AFTER MATCH SKIP PAST LAST ROW' END;
+    modes := pg_temp.gen_modes(pat);
     r := random();
     ext := CASE WHEN r < 0.3 THEN ''
                 WHEN r < 0.6 THEN format(' WITHIN INTERVAL %L', (1 + floor(random() * 6)::int) || ' minutes')
