@@ -1065,6 +1065,8 @@ flush_unmatched(MrMatcher *m, int64 upto)
 		{
 			MrResult	r;
 
+			if ((row & 4095) == 4095)
+				CHECK_FOR_INTERRUPTS();
 			r.kind = MR_RESULT_UNMATCHED;
 			r.match_number = 0;
 			r.start = row;
