@@ -167,10 +167,10 @@ extern void mr_backtrack_partition(const MrClause *clause, const MrProgram *prog
 								   const MrMatcherHooks *hooks);
 
 /*
- * The same as the reference for the event-time extensions too: the input
- * ends with event time complete up to watermark, EMIT TIMEOUTS and
- * FOLLOWED BY NO are supported, stated without threads (mr_backtrack.c).
- * For tests.
+ * The reference extended to the event-time rules, for tests: EMIT
+ * TIMEOUTS and FOLLOWED BY NO supported, stated without threads
+ * (mr_backtrack.c); the input ends with event time complete up to
+ * watermark.
  */
 extern void mr_backtrack_reference(const MrClause *clause, const MrProgram *prog,
 								   int64 nrows, const int64 *times, int64 watermark,
