@@ -728,20 +728,23 @@ SELECT * FROM pg_temp.check($q$
   -- expected (Trino testMultipleMatchRecognize):
   $e$VALUES ('A', 'B', 'C'), ('A', 'B', 'C'), ('A', 'B', 'C'), ('A', 'B', 'C'), ('A', 'B', 'C'), ('A', 'B', 'C')$e$);
 
--- testSubqueries: uncorrelated subqueries in MEASURES and DEFINE
-SELECT * FROM pg_temp.check($q$
-  SELECT mno, val, nav
-    FROM asset_stream.match_recognize('SELECT * FROM mr_conf_trino.t400', $c$
+-- testSubqueries: uncorrelated subqueries in MEASURES and DEFINE.  Trino
+-- returns ('x', 1400) for each of the 4 matches; asset_stream documents
+-- subqueries in MATCH_RECOGNIZE expressions as not supported (0A000).
+SELECT what, pg_temp.err(format($q$
+  SELECT * FROM asset_stream.match_recognize('SELECT * FROM mr_conf_trino.t400', $c$
       ORDER BY id
-      MEASURES MATCH_NUMBER() AS mno, (SELECT 'x') AS val, FINAL LAST(A.value + (SELECT 1000)) AS nav
+      MEASURES MATCH_NUMBER() AS mno, %s AS val
       ONE ROW PER MATCH
       AFTER MATCH SKIP TO NEXT ROW
       PATTERN (A+)
-      DEFINE A AS FIRST(A.value < 0 OR (SELECT true)) $c$)
-    AS m(mno bigint, val text, nav int)
-    ORDER BY mno $q$,
-  -- expected (Trino testSubqueries):
-  $e$VALUES (1, 'x', 1400), (2, 'x', 1400), (3, 'x', 1400), (4, 'x', 1400)$e$);
+      DEFINE A AS %s $c$)
+    AS m(mno bigint, val text) $q$, measure, define)) AS error
+  FROM (VALUES ('scalar subqueries', '(SELECT ''x'')', '(SELECT true)'),
+               ('in navigations', 'FINAL LAST(A.value + (SELECT 1000))::text', 'FIRST(A.value < 0 OR (SELECT true))'),
+               ('EXISTS', 'LAST(A.value < 0 OR EXISTS (SELECT 1))::text', 'true'),
+               ('in an aggregate', 'array_agg(''X'' || (SELECT ''Y''))::text', 'true')) AS u(what, measure, define);
+-- expected: 0A000 (not supported) for all four
 
 -- testInPredicateWithoutSubquery
 SELECT * FROM pg_temp.check($q$
@@ -1004,27 +1007,25 @@ SELECT * FROM pg_temp.check($q$
             ('p2', 1, ARRAY['gX']), ('p2', 2, ARRAY['gX', 'hY']), ('p2', 3, ARRAY['gX', 'hY', 'iZ']),
             ('p3', 1, ARRAY['jX']), ('p3', 2, ARRAY['jX', 'kY']), ('p3', 3, ARRAY['jX', 'kY', 'lZ'])$e$);
 
--- testAggregationArguments: the same input column twice, subqueries in arguments
+-- testAggregationArguments: the same input column twice, and MATCH_NUMBER()
+-- in an argument (Trino's variants with subqueries are in the error case
+-- of testSubqueries above)
 SELECT * FROM pg_temp.check($q$
-  SELECT id, measure, measure_1, measure_2, measure_3, measure_4
+  SELECT id, measure, measure_mn
     FROM asset_stream.match_recognize('SELECT id, value FROM mr_conf_trino.letters WHERE part = ''p2''', $c$
       ORDER BY id
       MEASURES array_agg(value || value || CLASSIFIER()) AS measure,
-               array_agg('X' || (SELECT 'Y')) AS measure_1,
-               array_agg(EXISTS (SELECT 'Y')) AS measure_2,
-               array_agg(CLASSIFIER() || (SELECT 'A')) AS measure_3,
-               array_agg(MATCH_NUMBER() = 1 AND EXISTS (SELECT 'Y')) AS measure_4
+               array_agg(MATCH_NUMBER() = 1) AS measure_mn
       ALL ROWS PER MATCH
       AFTER MATCH SKIP PAST LAST ROW
       PATTERN (X Y Z)
       DEFINE X AS true $c$)
-    AS m(id int, measure text[], measure_1 text[], measure_2 boolean[], measure_3 text[], measure_4 boolean[])
+    AS m(id int, measure text[], measure_mn boolean[])
     ORDER BY id $q$,
   -- expected (Trino testAggregationArguments, over g h i):
-  $e$VALUES (1, ARRAY['ggX'], ARRAY['XY'], ARRAY[true], ARRAY['XA'], ARRAY[true]),
-            (2, ARRAY['ggX', 'hhY'], ARRAY['XY', 'XY'], ARRAY[true, true], ARRAY['XA', 'YA'], ARRAY[true, true]),
-            (3, ARRAY['ggX', 'hhY', 'iiZ'], ARRAY['XY', 'XY', 'XY'], ARRAY[true, true, true],
-                ARRAY['XA', 'YA', 'ZA'], ARRAY[true, true, true])$e$);
+  $e$VALUES (1, ARRAY['ggX'], ARRAY[true]),
+            (2, ARRAY['ggX', 'hhY'], ARRAY[true, true]),
+            (3, ARRAY['ggX', 'hhY', 'iiZ'], ARRAY[true, true, true])$e$);
 
 -- testSelectiveAggregation: aggregates over the rows of union U = (X, Z)
 SELECT * FROM pg_temp.check($q$
