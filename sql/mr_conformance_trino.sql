@@ -406,7 +406,8 @@ SELECT * FROM pg_temp.check($q$
                          || coalesce(val::text, '-') || '/' || coalesce(label, '-'), ' ' ORDER BY id) AS rows
     FROM (VALUES ('ALL ROWS PER MATCH', 'B*'), ('ALL ROWS PER MATCH', 'B+'),
                  ('ALL ROWS PER MATCH SHOW EMPTY MATCHES', 'B*'), ('ALL ROWS PER MATCH OMIT EMPTY MATCHES', 'B*'),
-                 ('ALL ROWS PER MATCH OMIT EMPTY MATCHES', 'B+'), ('ALL ROWS PER MATCH WITH UNMATCHED ROWS', 'B+'))
+                 ('ALL ROWS PER MATCH OMIT EMPTY MATCHES', 'B+'), ('ALL ROWS PER MATCH WITH UNMATCHED ROWS', 'B+'),
+                 ('ALL ROWS PER MATCH WITH UNMATCHED ROWS', 'B*'))
          AS u(rpm, p),
          LATERAL asset_stream.match_recognize('SELECT * FROM mr_conf_trino.t4',
            'ORDER BY id
@@ -421,7 +422,10 @@ SELECT * FROM pg_temp.check($q$
             ('ALL ROWS PER MATCH OMIT EMPTY MATCHES B*', '2/2/80/B 3/2/70/B'),
             ('ALL ROWS PER MATCH OMIT EMPTY MATCHES B+', '2/1/80/B 3/1/70/B'),
             ('ALL ROWS PER MATCH SHOW EMPTY MATCHES B*', '1/1/-/- 2/2/80/B 3/2/70/B 4/3/-/-'),
-            ('ALL ROWS PER MATCH WITH UNMATCHED ROWS B+', '1/-/-/- 2/1/80/B 3/1/70/B 4/-/-/-')$e$);
+            ('ALL ROWS PER MATCH WITH UNMATCHED ROWS B+', '1/-/-/- 2/1/80/B 3/1/70/B 4/-/-/-'),
+            -- Trino docs: "Unmatched rows can only occur when the pattern does
+            -- not allow an empty match" (hand-derived: as SHOW EMPTY MATCHES)
+            ('ALL ROWS PER MATCH WITH UNMATCHED ROWS B*', '1/1/-/- 2/2/80/B 3/2/70/B 4/3/-/-')$e$);
 
 -- testAfterMatchSkip: PATTERN (A B+ C+ D?), D never true, over 90 80 70 80 70 80
 SELECT * FROM pg_temp.check($q$
@@ -565,6 +569,37 @@ SELECT * FROM pg_temp.check($q$
   -- expected (Trino testNavigationFunctions: rows 3, 4 match):
   $e$VALUES (NULL::int, 10, 20, 40, NULL::int)$e$);
 
+-- ... the same rows with ALL ROWS PER MATCH: NEXT(value) of the match's
+-- last row is the row after the match (hand-derived, Trino docs: "it is
+-- possible to navigate and retrieve values outside the match")
+SELECT * FROM pg_temp.check($q$
+  SELECT id, label, next_value, prev_value
+    FROM asset_stream.match_recognize('SELECT * FROM mr_conf_trino.t5', $c$
+      ORDER BY id
+      MEASURES CLASSIFIER() AS label, NEXT(value) AS next_value, PREV(value, 2) AS prev_value
+      ALL ROWS PER MATCH
+      PATTERN (A B)
+      DEFINE B AS B.value = PREV(B.value) $c$)
+    AS m(id int, label text, next_value int, prev_value int)
+    ORDER BY id $q$,
+  -- expected (hand-derived):
+  $e$VALUES (3, 'A', 30, 10), (4, 'B', 40, 20)$e$);
+
+-- NEXT in DEFINE reads the next input row (physical navigation); beyond
+-- the partition it is NULL: local maxima of 90 80 70 80 90 50 40 60
+SELECT * FROM pg_temp.check($q$
+  SELECT id, value, match_no
+    FROM asset_stream.match_recognize('SELECT * FROM mr_conf_trino.t8', $c$
+      ORDER BY id
+      MEASURES MATCH_NUMBER() AS match_no
+      ALL ROWS PER MATCH
+      PATTERN (P)
+      DEFINE P AS value > PREV(value) AND value > NEXT(value) $c$)
+    AS m(id int, value int, match_no bigint)
+    ORDER BY id $q$,
+  -- expected (hand-derived: only 90 on row 5; row 8 has no next row):
+  $e$VALUES (5, 90, 1)$e$);
+
 -- testClassifierFunctionPastCurrentRow: in MEASURES the match is complete,
 -- so NEXT(CLASSIFIER()) sees the label of the next row
 SELECT * FROM pg_temp.check($q$
@@ -668,6 +703,51 @@ SELECT * FROM pg_temp.check($q$
     ORDER BY part, id $q$,
   -- expected (Trino testPartitioningAndOrdering):
   $e$VALUES ('p1', 2, 1, 90, 'B'), ('p1', 3, 1, 80, 'B'), ('p1', 6, 2, 90, 'B'), ('p2', 3, 1, 20, 'B')$e$);
+
+-- ... ^ and $ anchor at the start / end of each partition, not of the input
+SELECT * FROM pg_temp.check($q$
+  SELECT p, part, id, value
+    FROM unnest(ARRAY['^A', 'A$', '^A A A$']) AS u(p),
+         LATERAL asset_stream.match_recognize('SELECT * FROM mr_conf_trino.pp',
+           'PARTITION BY part ORDER BY id ALL ROWS PER MATCH PATTERN (' || p || ')')
+         AS m(part text, id int, value int)
+    ORDER BY p COLLATE "C", part, id $q$,
+  -- expected (hand-derived; p2 and p3 have 3 rows, p1 has 6):
+  $e$VALUES ('A$', 'p1', 6, 80), ('A$', 'p2', 3, 10), ('A$', 'p3', 3, 70),
+            ('^A', 'p1', 1, 90), ('^A', 'p2', 1, 20), ('^A', 'p3', 1, 50),
+            ('^A A A$', 'p2', 1, 20), ('^A A A$', 'p2', 2, 20), ('^A A A$', 'p2', 3, 10),
+            ('^A A A$', 'p3', 1, 50), ('^A A A$', 'p3', 2, 60), ('^A A A$', 'p3', 3, 70)$e$);
+
+-- ... rows with a NULL partition key form one partition of their own
+SELECT * FROM pg_temp.check($q$
+  SELECT part, id, match_no, val
+    FROM asset_stream.match_recognize(
+           'SELECT * FROM mr_conf_trino.pp UNION ALL SELECT * FROM (VALUES (2, NULL, 80), (1, NULL, 90)) AS n',
+           $c$
+      PARTITION BY part
+      ORDER BY id
+      MEASURES match_number() AS match_no, PREV(RUNNING LAST(value)) AS val
+      ALL ROWS PER MATCH
+      PATTERN (B+)
+      DEFINE B AS B.value < PREV (B.value) $c$)
+    AS m(part text, id int, match_no bigint, val int)
+    ORDER BY part NULLS FIRST, id $q$,
+  -- expected (Trino testPartitioningAndOrdering + the NULL partition, hand-derived):
+  $e$VALUES (NULL, 2, 1, 90), ('p1', 2, 1, 90), ('p1', 3, 1, 80), ('p1', 6, 2, 90), ('p2', 3, 1, 20)$e$);
+
+-- ... ORDER BY DESC: PREV is the row before in that order
+SELECT * FROM pg_temp.check($q$
+  SELECT id, match_no, val, prev_val
+    FROM asset_stream.match_recognize('SELECT * FROM mr_conf_trino.pu', $c$
+      ORDER BY id DESC
+      MEASURES match_number() AS match_no, RUNNING LAST(value) AS val, PREV(value) AS prev_val
+      ALL ROWS PER MATCH
+      PATTERN (B+)
+      DEFINE B AS B.value < PREV (B.value) $c$)
+    AS m(id int, match_no bigint, val int, prev_val int)
+    ORDER BY id $q$,
+  -- expected (hand-derived: ids 5 4 3 2 1 hold 10 20 30 90 80):
+  $e$VALUES (1, 1, 80, 90)$e$);
 
 -- testPartitioningAndOrdering: empty input
 SELECT * FROM pg_temp.check($q$
