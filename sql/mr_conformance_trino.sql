@@ -286,6 +286,21 @@ SELECT * FROM pg_temp.check($q$
             ('A {- B -}{1,2} {- C -}{1,2}', '1/1/90/A 6/2/50/A'),
             ('A {- C -}{2,3} {- B -}{2,3}', '3/1/70/A')$e$);
 
+-- Exclusion with ONE ROW PER MATCH is allowed and changes nothing (ISO/IEC
+-- 19075-5 4.14.3, as Trino and Oracle): the measures still see every row
+SELECT * FROM pg_temp.check($q$
+  SELECT match_no, val, label, cnt
+    FROM asset_stream.match_recognize('SELECT * FROM mr_conf_trino.t8', $c$
+      ORDER BY id
+      MEASURES match_number() AS match_no, LAST(value) AS val, classifier() AS label, count(*) AS cnt
+      ONE ROW PER MATCH
+      PATTERN (A {- B+ -} C+)
+      DEFINE B AS B.value < PREV (B.value), C AS C.value > PREV (C.value) $c$)
+    AS m(match_no bigint, val int, label text, cnt bigint)
+    ORDER BY match_no $q$,
+  -- expected (hand-derived, as testExclusionSyntax's matches):
+  $e$VALUES (1, 90, 'C', 5), (2, 60, 'C', 3)$e$);
+
 -- testBackReference: X refers to the value at label A (two equal rows, no ORDER BY)
 SELECT * FROM pg_temp.check($q$
   SELECT value, classy
