@@ -71,6 +71,27 @@ FROM asset_stream.session('SELECT asset_id, event_time FROM bus_gps', 'event_tim
      AS w(asset_id text, window_start timestamptz, window_end timestamptz)
 GROUP BY 1, 2, 3 ORDER BY 1, 2 LIMIT 6;
 
+\echo '== 8b. Patterns over the patient''s reads (MATCH_RECOGNIZE): the patient got out of bed:'
+\echo '==     lying, maybe sitting on the bed, then walking (activity labels of the RFID trial)'
+SELECT * FROM asset_stream.match_recognize(
+  $$SELECT asset_id, event_time, (attrs->>'activity')::int AS activity FROM ward_rfid$$,
+  $$ PARTITION BY asset_id ORDER BY event_time
+     MEASURES FIRST(lying.event_time) AS lay_down, FIRST(walking.event_time) AS walked_off,
+              count(sitting.*) AS reads_sitting_on_bed, MATCH_NUMBER() AS n
+     ONE ROW PER MATCH
+     PATTERN (lying+ sitting* walking+)
+     DEFINE lying AS activity = 3, sitting AS activity = 1, walking AS activity = 4 $$)
+  AS t(asset_id text, n bigint, lay_down timestamptz, walked_off timestamptz, reads_sitting_on_bed bigint);
+\echo '==     ... and each stay in bed that ended, with its last activity (10 s without a bed read)'
+SELECT * FROM asset_stream.match_recognize(
+  $$SELECT asset_id, event_time, (attrs->>'activity')::int AS activity FROM ward_rfid$$,
+  $$ PARTITION BY asset_id ORDER BY event_time
+     MEASURES FIRST(event_time) AS from_time, LAST(event_time) AS to_time, count(*) AS reads,
+              LAST(CLASSIFIER()) AS last_state
+     PATTERN ((bed | lying)+) FOLLOWED BY NO bed FOR INTERVAL '10 seconds'
+     DEFINE bed AS activity = 1, lying AS activity = 3 $$)
+  AS t(asset_id text, from_time timestamptz, to_time timestamptz, reads bigint, last_state text);
+
 \echo '== 8. Bad reads are refused whole, with a SQLSTATE (here: a clock far in the future)'
 \set ON_ERROR_STOP 0
 \set VERBOSITY verbose

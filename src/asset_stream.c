@@ -26,6 +26,14 @@ char	   *as_databases = NULL;
 int			as_launcher_naptime_s = 10;
 int			as_maintenance_interval_s = 60;
 int			as_premake = 4;
+int			as_max_partial_matches = 100000;
+int			as_match_matcher = AS_MATCHER_LINEAR;
+
+static const struct config_enum_entry as_matcher_options[] = {
+	{"linear", AS_MATCHER_LINEAR, false},
+	{"backtrack", AS_MATCHER_BACKTRACK, false},
+	{NULL, 0, false}
+};
 
 void		_PG_init(void);
 
@@ -82,6 +90,21 @@ as_define_gucs(void)
 							4, 0, 1000,
 							PGC_USERSET, 0,
 							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("asset_stream.max_partial_matches",
+							"Live partial matches one match_recognize() call may hold.",
+							"Beyond it the call fails instead of slowing down; 0 means no limit.",
+							&as_max_partial_matches,
+							100000, 0, INT_MAX,
+							PGC_USERSET, 0,
+							NULL, NULL, NULL);
+	DefineCustomEnumVariable("asset_stream.match_matcher",
+							 "Matcher used by match_recognize(): linear, or the backtracking reference.",
+							 "backtrack is exponential in the worst case; it exists for tests.",
+							 &as_match_matcher,
+							 AS_MATCHER_LINEAR, as_matcher_options,
+							 PGC_USERSET, 0,
+							 NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("asset_stream");
 }

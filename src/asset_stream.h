@@ -30,6 +30,11 @@ extern char *as_databases;			/* asset_stream.databases; "" = all */
 extern int	as_launcher_naptime_s;	/* asset_stream.launcher_naptime */
 extern int	as_maintenance_interval_s;	/* asset_stream.maintenance_interval */
 extern int	as_premake;			/* asset_stream.premake, partitions */
+extern int	as_max_partial_matches;	/* asset_stream.max_partial_matches; 0 = off */
+extern int	as_match_matcher;		/* asset_stream.match_matcher */
+
+#define AS_MATCHER_LINEAR		0
+#define AS_MATCHER_BACKTRACK	1
 
 /*
  * One maintenance worker's entry in shared memory.  A slot belongs to a

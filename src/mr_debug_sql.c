@@ -38,12 +38,14 @@
 #include "utils/tuplestore.h"
 
 #include "mr_clause.h"
+#include "mr_matcher.h"
 #include "mr_pattern.h"
 
 PG_FUNCTION_INFO_V1(mr_parse_sql);
 PG_FUNCTION_INFO_V1(mr_program_sql);
 PG_FUNCTION_INFO_V1(mr_match_sql);
 PG_FUNCTION_INFO_V1(mr_match_backtrack_sql);
+PG_FUNCTION_INFO_V1(mr_match_stream_sql);
 
 /* ------------------------------------------------------------ _mr_parse */
 
@@ -332,9 +334,73 @@ mr_program_sql(PG_FUNCTION_ARGS)
 
 /* ------------------------------------------------------------ _mr_match */
 
-/* The bitmaps of a text[] of variable lists. */
+/*
+ * DEFINE results given as a text[]: element i lists the variables true at
+ * row i, and "v/u" items: v is true at row i if the row before it in the
+ * match is labelled u (a condition on the label history).
+ */
+typedef struct MrGivenRows
+{
+	MrRows		bits;
+	int		   *ncond;			/* per row */
+	int32	  **cond;			/* per row: ncond pairs (v, u) */
+	bool		has_cond;
+} MrGivenRows;
+
+/* One name at *pp (quoted or folded), advancing *pp past it. */
+static char *
+read_name(char **pp, int row)
+{
+	char	   *p = *pp;
+	char	   *start = p;
+	char	   *name;
+
+	if (*p == '"')
+	{
+		StringInfoData b;
+
+		initStringInfo(&b);
+		for (p++;; p++)
+		{
+			if (*p == '\0')
+				ereport(ERROR,
+						(errcode(ERRCODE_SYNTAX_ERROR),
+						 errmsg("row %d of the input has an unterminated quoted name", row + 1)));
+			if (*p == '"')
+			{
+				if (p[1] != '"')
+					break;
+				p++;
+			}
+			appendStringInfoChar(&b, *p);
+		}
+		p++;
+		name = b.data;
+	}
+	else
+	{
+		while (*p && !strchr(" \t\n\r,\"/", *p))
+			p++;
+		name = downcase_identifier(start, p - start, false, false);
+	}
+	*pp = p;
+	return name;
+}
+
+/* The primary variable called name, or -1 (such a variable is never true). */
+static int
+primary_var(const MrClause *c, const char *name)
+{
+	int			v;
+
+	for (v = 0; v < c->nprimary; v++)
+		if (strcmp(c->vars[v].name, name) == 0)
+			return v;
+	return -1;
+}
+
 static void
-rows_from_array(const MrClause *c, ArrayType *arr, MrRows *rows)
+given_rows(const MrClause *c, ArrayType *arr, bool allow_cond, MrGivenRows *g)
 {
 	Datum	   *elems;
 	bool	   *enulls;
@@ -343,85 +409,136 @@ rows_from_array(const MrClause *c, ArrayType *arr, MrRows *rows)
 	uint64	   *bits;
 
 	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &enulls, &n);
-	rows->nrows = n;
-	rows->words = Max(1, (c->nprimary + 63) / 64);
-	bits = palloc_extended(sizeof(uint64) * rows->words * (size_t) Max(n, 1),
+	g->bits.nrows = n;
+	g->bits.words = Max(1, (c->nprimary + 63) / 64);
+	bits = palloc_extended(sizeof(uint64) * g->bits.words * (size_t) Max(n, 1),
 						   MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	g->ncond = palloc0(sizeof(int) * Max(n, 1));
+	g->cond = palloc0(sizeof(int32 *) * Max(n, 1));
+	g->has_cond = false;
 	for (i = 0; i < n; i++)
 	{
-		char	   *s,
-				   *p;
+		char	   *p;
+		int			cap = 0;
 
 		if (enulls[i])
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("row %d of the input is NULL", i + 1),
 					 errhint("List the variables true at a row, '' for none.")));
-		s = text_to_cstring(DatumGetTextPP(elems[i]));
-		p = s;
+		p = text_to_cstring(DatumGetTextPP(elems[i]));
 		for (;;)
 		{
-			char	   *name;
-			char	   *start;
-			int			v;
+			int			v,
+						u;
 
 			while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == ',')
 				p++;
 			if (*p == '\0')
 				break;
-			start = p;
-			if (*p == '"')
+			v = primary_var(c, read_name(&p, i));
+			if (*p != '/')
 			{
-				StringInfoData b;
-
-				initStringInfo(&b);
-				for (p++;; p++)
-				{
-					if (*p == '\0')
-						ereport(ERROR,
-								(errcode(ERRCODE_SYNTAX_ERROR),
-								 errmsg("row %d of the input has an unterminated quoted name", i + 1)));
-					if (*p == '"')
-					{
-						if (p[1] != '"')
-							break;
-						p++;
-					}
-					appendStringInfoChar(&b, *p);
-				}
-				p++;
-				name = b.data;
+				if (v >= 0)
+					bits[(size_t) i * g->bits.words + v / 64] |= UINT64CONST(1) << (v % 64);
+				continue;
 			}
-			else
+			p++;
+			u = primary_var(c, read_name(&p, i));
+			if (!allow_cond)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("row %d of the input has a condition on the previous label", i + 1),
+						 errhint("Items \"v/u\" work with _mr_match_stream and _mr_match_backtrack.")));
+			g->has_cond = true;
+			if (v < 0 || u < 0)
+				continue;
+			if (g->ncond[i] == cap)
 			{
-				while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r' &&
-					   *p != ',' && *p != '"')
-					p++;
-				name = downcase_identifier(start, p - start, false, false);
+				cap = Max(4, 2 * cap);
+				g->cond[i] = g->cond[i] ? repalloc(g->cond[i], sizeof(int32) * 2 * cap)
+					: palloc(sizeof(int32) * 2 * cap);
 			}
-			for (v = 0; v < c->nprimary; v++)
-				if (strcmp(c->vars[v].name, name) == 0)
-					break;
-			if (v == c->nprimary)
-				continue;		/* not a variable of this pattern: never true */
-			bits[(size_t) i * rows->words + v / 64] |= UINT64CONST(1) << (v % 64);
+			g->cond[i][2 * g->ncond[i]] = v;
+			g->cond[i][2 * g->ncond[i] + 1] = u;
+			g->ncond[i]++;
 		}
 	}
-	rows->bits = bits;
+	g->bits.bits = bits;
 }
 
 typedef struct MrOut
 {
 	const MrClause *clause;
+	const MrGivenRows *given;
 	ReturnSetInfo *rsinfo;
+	bool		with_status;	/* a fourth column */
+	const char *status;			/* its value for the rows being output */
 } MrOut;
 
+/* The define hook over given rows. */
+static bool
+given_define(void *arg, int var, int64 row, int64 start, const int32 *labels,
+			 int64 match_number)
+{
+	const MrGivenRows *g = ((MrOut *) arg)->given;
+	int			i;
+
+	if (mr_row_has(&g->bits, (int) row, var))
+		return true;
+	for (i = 0; i < g->ncond[row]; i++)
+		if (g->cond[row][2 * i] == var && row > start && labels != NULL &&
+			labels[row - start - 1] == g->cond[row][2 * i + 1])
+			return true;
+	return false;
+}
+
+/*
+ * The times argument argno: NULL if it is NULL (an error if required),
+ * else one time per row, none NULL.
+ */
+static int64 *
+given_times(FunctionCallInfo fcinfo, int argno, int nrows, bool required)
+{
+	Datum	   *elems;
+	bool	   *enulls;
+	int			n,
+				i;
+	int64	   *times;
+
+	if (PG_ARGISNULL(argno))
+	{
+		if (required)
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("times are required with WITHIN or FOLLOWED BY NO")));
+		return NULL;
+	}
+	deconstruct_array(PG_GETARG_ARRAYTYPE_P(argno), TIMESTAMPTZOID, sizeof(TimestampTz),
+					  true, TYPALIGN_DOUBLE, &elems, &enulls, &n);
+	if (n != nrows)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("times has %d elements for %d rows", n, nrows)));
+	times = palloc(sizeof(int64) * Max(n, 1));
+	for (i = 0; i < n; i++)
+	{
+		if (enulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("time of row %d is NULL", i + 1)));
+		times[i] = DatumGetTimestampTz(elems[i]);
+	}
+	return times;
+}
+
+/* An output row (MrEmitFn). */
 static void
 emit_row(void *arg, int64 match_number, int row, int var)
 {
 	MrOut	   *out = arg;
-	Datum		values[3];
-	bool		nulls[3] = {false, false, false};
+	Datum		values[4];
+	bool		nulls[4] = {false, false, false, false};
 
 	if (match_number > 0)
 		values[0] = Int32GetDatum((int32) match_number);
@@ -435,38 +552,141 @@ emit_row(void *arg, int64 match_number, int row, int var)
 		values[2] = CStringGetTextDatum(out->clause->vars[var].label);
 	else
 		nulls[2] = true;
+	if (out->status)
+		values[3] = CStringGetTextDatum(out->status);
+	else
+		nulls[3] = true;
 	tuplestore_putvalues(out->rsinfo->setResult, out->rsinfo->setDesc, values, nulls);
 }
 
-static Datum
-mr_match_common(FunctionCallInfo fcinfo, MrMatcherKind kind)
+/* A matcher result as output rows, with its status. */
+static void
+emit_result(void *arg, const MrResult *r)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	char	   *clause_text = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
-	MrClause   *c;
-	MrProgram  *prog;
-	MrRows		rows;
-	MrOut		out;
+	MrOut	   *out = arg;
 
-	InitMaterializedSRF(fcinfo, 0);
-	c = mr_parse_clause(clause_text);
-	prog = mr_compile_pattern(c);
-	rows_from_array(c, arr, &rows);
-	out.clause = c;
-	out.rsinfo = rsinfo;
-	mr_run(c, prog, &rows, kind, emit_row, &out);
-	return (Datum) 0;
+	if (out->with_status)
+		out->status = r->kind == MR_RESULT_TIMEOUT ? "TIMEOUT" :
+			r->kind == MR_RESULT_MATCH ? "MATCH" : NULL;
+	mr_result_rows(out->clause, r, emit_row, out);
 }
 
 Datum
 mr_match_sql(PG_FUNCTION_ARGS)
 {
-	return mr_match_common(fcinfo, MR_MATCHER_LINEAR);
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MrClause   *c;
+	MrProgram  *prog;
+	MrGivenRows given;
+	MrOut		out = {0};
+
+	InitMaterializedSRF(fcinfo, 0);
+	c = mr_parse_clause(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	prog = mr_compile_pattern(c);
+	given_rows(c, PG_GETARG_ARRAYTYPE_P(1), false, &given);
+	out.clause = c;
+	out.rsinfo = rsinfo;
+	mr_run(c, prog, &given.bits, MR_MATCHER_LINEAR, emit_row, &out);
+	return (Datum) 0;
+}
+
+/* Parse and compile the clause and read the rows: the common start. */
+static void
+given_input(FunctionCallInfo fcinfo, MrClause **c, MrProgram **prog, MrGivenRows *given,
+			MrOut *out, MrMatcherHooks *hooks)
+{
+	*c = mr_parse_clause(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	*prog = mr_compile_pattern(*c);
+	given_rows(*c, PG_GETARG_ARRAYTYPE_P(1), true, given);
+	memset(out, 0, sizeof(*out));
+	out->clause = *c;
+	out->given = given;
+	out->rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	hooks->define = given_define;
+	hooks->emit = emit_result;
+	hooks->arg = out;
 }
 
 Datum
 mr_match_backtrack_sql(PG_FUNCTION_ARGS)
 {
-	return mr_match_common(fcinfo, MR_MATCHER_BACKTRACK);
+	MrClause   *c;
+	MrProgram  *prog;
+	MrGivenRows given;
+	MrOut		out;
+	MrMatcherHooks hooks;
+
+	InitMaterializedSRF(fcinfo, 0);
+	given_input(fcinfo, &c, &prog, &given, &out, &hooks);
+	/* as _mr_match: without times, no event-time extensions */
+	c->has_within = false;
+	c->emit_timeouts = false;
+	c->has_absence = false;
+	mr_backtrack_partition(c, prog, given.bits.nrows, NULL, &hooks);
+	return (Datum) 0;
+}
+
+/* ----------------------------------------------------- _mr_match_stream */
+
+Datum
+mr_match_stream_sql(PG_FUNCTION_ARGS)
+{
+	MrClause   *c;
+	MrProgram  *prog;
+	MrGivenRows given;
+	MrOut		out;
+	MrMatcherHooks hooks;
+	int64	   *times;
+	TimestampTz until;
+	bool		roundtrip = !PG_ARGISNULL(4) && PG_GETARG_BOOL(4);
+	int			max_threads = PG_ARGISNULL(5) ? 0 : PG_GETARG_INT32(5);
+	bool		history_free = PG_ARGISNULL(6) || PG_GETARG_BOOL(6);
+	bool		watermarks = !PG_ARGISNULL(7) && PG_GETARG_BOOL(7);
+	bool		reference = !PG_ARGISNULL(8) && PG_GETARG_BOOL(8);
+	MrMatcher  *m;
+	int			i;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		return (Datum) 0;
+	if (PG_ARGISNULL(3))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("complete_until must not be NULL")));
+	until = PG_GETARG_TIMESTAMPTZ(3);
+	given_input(fcinfo, &c, &prog, &given, &out, &hooks);
+	out.with_status = true;
+	if (given.has_cond && history_free)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("conditions on the previous label (\"v/u\") need history_free => false")));
+	times = given_times(fcinfo, 2, given.bits.nrows, c->has_within || c->has_absence);
+	if (reference)
+	{
+		mr_backtrack_reference(c, prog, given.bits.nrows, times, until, &hooks);
+		return (Datum) 0;
+	}
+
+	m = mr_matcher_create(c, prog, history_free, max_threads, &hooks);
+	for (i = 0; i < given.bits.nrows; i++)
+	{
+		mr_matcher_push(m, times ? times[i] : 0);
+		if (roundtrip)
+		{
+			StringInfoData buf;
+
+			initStringInfo(&buf);
+			mr_matcher_serialize(m, &buf);
+			mr_matcher_free(m);
+			m = mr_matcher_restore(c, prog, history_free, max_threads, &hooks,
+								   buf.data, buf.len);
+			pfree(buf.data);
+		}
+		/* event time is complete up to just before the next row's */
+		if (watermarks && times && i + 1 < given.bits.nrows && times[i + 1] > times[i])
+			mr_matcher_advance(m, times[i + 1] - 1);
+	}
+	mr_matcher_finish(m, until);
+	mr_matcher_free(m);
+	return (Datum) 0;
 }

@@ -87,6 +87,12 @@ extern bool mr_exprs_history_free(const MrExprs *e);
 /* Largest NEXT offset in DEFINE (rows the driver must hold ahead). */
 extern int	mr_exprs_define_lookahead(const MrExprs *e);
 
+/*
+ * Largest NEXT offset in MEASURES (rows after a match's last row its
+ * measures may read; NEXT beyond MrMatchView.known_rows is NULL).
+ */
+extern int	mr_exprs_measure_lookahead(const MrExprs *e);
+
 /* Largest PREV offset anywhere (rows before a match start still read). */
 extern int	mr_exprs_lookbehind(const MrExprs *e);
 

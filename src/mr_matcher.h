@@ -35,10 +35,18 @@
  *	- FOLLOWED BY NO: a thread reaching DONE waits (a pending match) until
  *	  time reaches last + interval without a qualifying row (then it is
  *	  recorded as a match) or a qualifying row arrives (then it dies).
+ *	  Pending matches do not end less preferred threads (the pending one
+ *	  may still die); an empty match does not wait (it has no last row).
+ *	- a timed-out partial match is taken from the threads waiting for a
+ *	  row (not from one waiting at `$`); a completed match of the same
+ *	  start row, even a less preferred one that completes later, wins over
+ *	  it.
  *
  * Row indexes are 0-based within the partition; times are int64
  * microseconds (TimestampTz or Timestamp), ignored without WITHIN and
- * FOLLOWED BY NO.
+ * FOLLOWED BY NO; with them, a partition's rows must come in
+ * non-decreasing time order (22000 otherwise).  Intervals with months are
+ * rejected (0A000); a day is 24 hours.
  *
  *-------------------------------------------------------------------------
  */
@@ -57,6 +65,12 @@ typedef enum MrResultKind
 	MR_RESULT_UNMATCHED			/* one unmatched row: start, end = start + 1 */
 } MrResultKind;
 
+/*
+ * Empty matches (start == end) are reported as MR_RESULT_MATCH whatever
+ * the rows-per-match mode: they take a MATCH_NUMBER, so the caller needs
+ * them even with OMIT EMPTY MATCHES (then it outputs nothing for them).
+ * An unmatched row has vars[0] = -1 (no variable).
+ */
 typedef struct MrResult
 {
 	MrResultKind kind;
@@ -150,5 +164,28 @@ extern void mr_matcher_free(MrMatcher *m);
 extern void mr_backtrack_partition(const MrClause *clause, const MrProgram *prog,
 								   int64 nrows, const int64 *times,
 								   const MrMatcherHooks *hooks);
+
+/*
+ * The same as the reference for the event-time extensions too: the input
+ * ends with event time complete up to watermark, EMIT TIMEOUTS and
+ * FOLLOWED BY NO are supported, stated without threads (mr_backtrack.c).
+ * For tests.
+ */
+extern void mr_backtrack_reference(const MrClause *clause, const MrProgram *prog,
+								   int64 nrows, const int64 *times, int64 watermark,
+								   const MrMatcherHooks *hooks);
+
+/* Shared by both matchers (mr_matcher.c). */
+
+/* An interval of the clause in microseconds (months: 0A000). */
+extern int64 mr_interval_usecs(const MrInterval *iv);
+
+/*
+ * The row AFTER MATCH SKIP resumes at after the non-empty match
+ * [start, end) with the given labels; 22000 if the skip variable is absent
+ * or the target is the match's first row.
+ */
+extern int64 mr_skip_target(const MrClause *clause, int64 start, int64 end,
+							const int32 *vars, int64 match_number);
 
 #endif							/* MR_MATCHER_H */

@@ -1,9 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * mr_pattern.h
- *	  MATCH_RECOGNIZE patterns compiled to a small program, and two
- *	  matchers over it: a linear-time thread list (Pike VM) and a simple
- *	  backtracking reference.
+ *	  MATCH_RECOGNIZE patterns compiled to a small program, and mr_run():
+ *	  one partition of given DEFINE results through a matcher.
  *
  * The program follows Trino's matcher (reference §6): LABEL v consumes
  * one row that satisfies v; SPLIT x, y forks with x preferred; JUMP;
@@ -13,13 +12,14 @@
  * SPLIT with the exit preferred.  An instruction's exclusion ({- -}) is
  * static, so LABEL carries it.
  *
- * Matchers take the DEFINE results as input, one bitmap per row ("which
- * primary variables are true at row i").  That is exact as long as every
- * condition depends only on the current row; compiling DEFINE expressions
- * comes later (docs/match_recognize.md).  Both matchers implement SQL:2016
- * preferment with the empty-loop rule of Trino (an iteration that comes
- * back to the same instruction without consuming a row is dropped), so
- * they must agree exactly; test/pgtap/mr_matcher_test.sql checks it.
+ * The matchers are in mr_matcher.h: the push matcher (thread list, linear
+ * time with history-free conditions) and the backtracking reference.
+ * Both implement SQL:2016 preferment with the empty-loop rule of Trino (an
+ * iteration that comes back to the same instruction without consuming a
+ * row is dropped), so they must agree exactly; test/pgtap/mr_matcher_test.sql
+ * checks it.  mr_run() feeds them DEFINE results given as one bitmap per
+ * row ("which primary variables are true at row i"), for the debug
+ * functions.
  *
  *-------------------------------------------------------------------------
  */
@@ -78,7 +78,7 @@ mr_row_has(const MrRows *rows, int row, int var)
 
 typedef enum MrMatcherKind
 {
-	MR_MATCHER_LINEAR,			/* thread list, O(rows x program) per search */
+	MR_MATCHER_LINEAR,			/* push matcher, O(rows x program) per search */
 	MR_MATCHER_BACKTRACK		/* depth-first reference, exponential worst case */
 } MrMatcherKind;
 
@@ -91,9 +91,19 @@ typedef void (*MrEmitFn) (void *arg, int64 match_number, int row, int var);
 
 /*
  * Match one partition: search, apply AFTER MATCH SKIP and the rows-per-
- * match mode of the clause, and report rows through emit.
+ * match mode of the clause, and report rows through emit.  Without times,
+ * WITHIN and FOLLOWED BY NO are ignored.
  */
 extern void mr_run(const MrClause *clause, const MrProgram *prog, const MrRows *rows,
 				   MrMatcherKind kind, MrEmitFn emit, void *arg);
+
+/*
+ * A matcher result (mr_matcher.h) as mr_run's output rows, for the clause's
+ * rows-per-match mode (an empty match gives no row with OMIT EMPTY MATCHES;
+ * a timed-out match gives rows like a match).
+ */
+struct MrResult;
+extern void mr_result_rows(const MrClause *clause, const struct MrResult *r,
+						   MrEmitFn emit, void *arg);
 
 #endif							/* MR_PATTERN_H */

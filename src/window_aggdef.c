@@ -52,8 +52,19 @@ wa_colref_hook(ParseState *pstate, ColumnRef *cref, Node *var)
 		Form_pg_attribute att = TupleDescAttr(tupdesc, i);
 
 		if (!att->attisdropped && strcmp(NameStr(att->attname), name) == 0)
-			return (Node *) makeVar(1, i + 1, att->atttypid, att->atttypmod,
-									att->attcollation, 0);
+		{
+			Var		   *var = makeVar(1, i + 1, att->atttypid, att->atttypmod,
+									  att->attcollation, 0);
+
+			/*
+			 * The analyzer resolves (col).field of a Var of type record
+			 * through the range table, which there is none of: hide the Var.
+			 */
+			if (att->atttypid == RECORDOID)
+				return (Node *) makeRelabelType((Expr *) var, RECORDOID, -1,
+												InvalidOid, COERCE_IMPLICIT_CAST);
+			return (Node *) var;
+		}
 	}
 	return NULL;
 }
@@ -71,10 +82,12 @@ wa_bad_list(const char *detail)
 /*
  * Fill a WcAggDef for one parsed aggregate call: support functions with
  * their expression trees, the resolved transition type, its initial value
- * and its snapshot I/O.  Allocates in the current memory context.
+ * and its snapshot I/O.  Checks EXECUTE permission on the aggregate.
+ * Allocates in the current memory context.  Also used by MATCH_RECOGNIZE
+ * (mr_expr.c).
  */
-static WcAggDef *
-wa_build_def(Aggref *aggref, const char *name)
+WcAggDef *
+wc_build_aggdef(Aggref *aggref, const char *name)
 {
 	WcAggDef   *def = palloc0(sizeof(WcAggDef));
 	HeapTuple	tup;
@@ -99,12 +112,7 @@ wa_build_def(Aggref *aggref, const char *name)
 		elog(ERROR, "cache lookup failed for aggregate %u", aggref->aggfnoid);
 	aggform = (Form_pg_aggregate) GETSTRUCT(tup);
 
-	if (aggform->aggfinalmodify != AGGMODIFY_READ_ONLY)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("aggregate %s cannot be used in a window replay", name),
-				 errdetail("Its final function modifies the transition state, so the result cannot be computed more than once.")));
-
+	def->finalmodify = aggform->aggfinalmodify;
 	def->name = pstrdup(name);
 	def->aggfnoid = aggref->aggfnoid;
 	def->resulttype = aggref->aggtype;
@@ -272,7 +280,12 @@ wc_parse_aggregates(const char *text, TupleDesc tupdesc, MemoryContext cxt)
 					 errhint("Aggregates consume rows in arrival order.")));
 
 		call = palloc0(sizeof(WcAggCall));
-		call->def = wa_build_def(aggref, name);
+		call->def = wc_build_aggdef(aggref, name);
+		if (call->def->finalmodify != AGGMODIFY_READ_ONLY)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("aggregate %s cannot be used in a window replay", name),
+					 errdetail("Its final function modifies the transition state, so the result cannot be computed more than once.")));
 		foreach(ac, aggref->args)
 			call->argexprs = lappend(call->argexprs, lfirst_node(TargetEntry, ac)->expr);
 		call->filter = (Node *) aggref->aggfilter;

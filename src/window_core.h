@@ -64,6 +64,7 @@ typedef struct WcAggDef
 	FmgrInfo	sendfn;
 	FmgrInfo	recvfn;
 	Oid			recvioparam;
+	char		finalmodify;	/* pg_aggregate.aggfinalmodify */
 } WcAggDef;
 
 /* What the operator computes; everything in microseconds. */
@@ -143,5 +144,9 @@ typedef struct WcAggCall
 struct TupleDescData;
 extern List *wc_parse_aggregates(const char *text, struct TupleDescData *tupdesc,
 								 MemoryContext cxt);
+
+/* One resolved aggregate call (window_aggdef.c; also MATCH_RECOGNIZE) */
+struct Aggref;
+extern WcAggDef *wc_build_aggdef(struct Aggref *aggref, const char *name);
 
 #endif							/* WINDOW_CORE_H */
