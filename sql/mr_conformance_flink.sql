@@ -239,71 +239,43 @@ SELECT * FROM pg_temp.check($q$
   -- expected (hand-derived, standard semantics):
   $e$VALUES ('XYZ', 11, 14), ('XYZ', 16, NULL)$e$);
 
--- "Time constraint": a price drop of more than 10 within 1 hour.
--- Flink's docs publish ('ACME', 13:00:00, 14), the drop from 15 at 12:00
--- to 1 at 13:00, exactly one hour apart.  Flink's engine keeps a match
--- only if last - first < interval (NFA's testWindowBorders: "elements
--- whose timestamp difference is exactly the window length are not
--- matched"), and so does asset_stream (docs/match_recognize.md §3); then
--- 12:00 cannot reach 13:00 and the drop found is 14 at 12:20 -> 1 at
--- 13:00, dropDiff 13.  (Flink's DEFINE lacks a comma after B's condition;
--- added here.)
+-- "Time constraint": a price drop of more than 10 within 1 hour (Flink's
+-- DEFINE lacks a comma after B's condition; added here), and the same
+-- with one more minute and without WITHIN.
+--
+-- WITHIN INTERVAL '1' HOUR: Flink's docs publish ('ACME', 13:00:00, 14),
+-- the drop from 15 at 12:00 to 1 at 13:00, exactly one hour apart.
+-- Flink's engine keeps a match only if last - first < interval (NFA's
+-- testWindowBorders: "elements whose timestamp difference is exactly the
+-- window length are not matched"), and so does asset_stream
+-- (docs/match_recognize.md §3); then 12:00 cannot reach 13:00 and the drop
+-- found is 14 at 12:20 -> 1 at 13:00, dropDiff 13.
+-- WITHIN INTERVAL '61' MINUTE: 12:00 -> 13:00 is inside: Flink's row.
+-- No WITHIN: the first drop, 20 at 10:00 -> 9 at 11:40 (11, the text's
+-- "drop by 11" that is too slow), then 15 at 12:00 -> 1 at 13:00.
 SELECT * FROM pg_temp.check($q$
-  SELECT symbol, droptime, dropdiff
-    FROM asset_stream.match_recognize('SELECT * FROM mr_conf_flink.ticker_within', $c$
-        PARTITION BY symbol
-        ORDER BY rowtime
-        MEASURES
-            C.rowtime AS dropTime,
-            A.price - C.price AS dropDiff
-        ONE ROW PER MATCH
-        AFTER MATCH SKIP PAST LAST ROW
-        PATTERN (A B* C) WITHIN INTERVAL '1' HOUR
-        DEFINE
-            B AS B.price > A.price - 10,
-            C AS C.price < A.price - 10 $c$)
-    AS mr(symbol text, droptime timestamp, dropdiff integer)
-    ORDER BY symbol, droptime $q$,
-  -- expected (strict border, hand-derived; Flink docs publish ('ACME', 13:00, 14)):
-  $e$VALUES ('ACME', timestamp '2011-04-01 13:00:00', 13)$e$);
-
--- ... with one more minute, 12:00 -> 13:00 is inside the window: Flink's
--- published row
-SELECT * FROM pg_temp.check($q$
-  SELECT symbol, droptime, dropdiff
-    FROM asset_stream.match_recognize('SELECT * FROM mr_conf_flink.ticker_within', $c$
-        PARTITION BY symbol
-        ORDER BY rowtime
-        MEASURES
-            C.rowtime AS dropTime,
-            A.price - C.price AS dropDiff
-        ONE ROW PER MATCH
-        AFTER MATCH SKIP PAST LAST ROW
-        PATTERN (A B* C) WITHIN INTERVAL '61' MINUTE
-        DEFINE
-            B AS B.price > A.price - 10,
-            C AS C.price < A.price - 10 $c$)
-    AS mr(symbol text, droptime timestamp, dropdiff integer)
-    ORDER BY symbol, droptime $q$,
-  -- expected (Flink docs, published):
-  $e$VALUES ('ACME', timestamp '2011-04-01 13:00:00', 14)$e$);
-
--- ... and without WITHIN the first drop, 20 at 10:00 -> 9 at 11:40 (11),
--- is found, then 15 at 12:00 -> 1 at 13:00 (the text's "drop by 11")
-SELECT * FROM pg_temp.check($q$
-  SELECT symbol, droptime, dropdiff
-    FROM asset_stream.match_recognize('SELECT * FROM mr_conf_flink.ticker_within', $c$
-        PARTITION BY symbol
-        ORDER BY rowtime
-        MEASURES C.rowtime AS dropTime, A.price - C.price AS dropDiff
-        ONE ROW PER MATCH
-        AFTER MATCH SKIP PAST LAST ROW
-        PATTERN (A B* C)
-        DEFINE B AS B.price > A.price - 10, C AS C.price < A.price - 10 $c$)
-    AS mr(symbol text, droptime timestamp, dropdiff integer)
-    ORDER BY symbol, droptime $q$,
-  -- expected (hand-derived):
-  $e$VALUES ('ACME', timestamp '2011-04-01 11:40:00', 11), ('ACME', '2011-04-01 13:00:00', 14)$e$);
+  SELECT within, symbol, droptime, dropdiff
+    FROM unnest(ARRAY['WITHIN INTERVAL ''1'' HOUR', 'WITHIN INTERVAL ''61'' MINUTE', '']) AS u(within),
+         LATERAL asset_stream.match_recognize('SELECT * FROM mr_conf_flink.ticker_within',
+           'PARTITION BY symbol
+            ORDER BY rowtime
+            MEASURES
+                C.rowtime AS dropTime,
+                A.price - C.price AS dropDiff
+            ONE ROW PER MATCH
+            AFTER MATCH SKIP PAST LAST ROW
+            PATTERN (A B* C) ' || within || '
+            DEFINE
+                B AS B.price > A.price - 10,
+                C AS C.price < A.price - 10')
+         AS mr(symbol text, droptime timestamp, dropdiff integer)
+    ORDER BY within COLLATE "C", symbol, droptime $q$,
+  -- expected (1 hour: strict border, hand-derived, Flink publishes
+  -- ('ACME', 13:00, 14); 61 minutes: Flink's published row; no WITHIN:
+  -- hand-derived):
+  $e$VALUES ('WITHIN INTERVAL ''1'' HOUR', 'ACME', timestamp '2011-04-01 13:00:00', 13),
+            ('WITHIN INTERVAL ''61'' MINUTE', 'ACME', '2011-04-01 13:00:00', 14),
+            ('', 'ACME', '2011-04-01 11:40:00', 11), ('', 'ACME', '2011-04-01 13:00:00', 14)$e$);
 
 -- "Output Mode": partition columns, then measures
 SELECT * FROM pg_temp.check($q$
@@ -384,53 +356,38 @@ SELECT * FROM pg_temp.check($q$
 
 ------------------------------------------------------------ after match strategy
 -- "After Match Strategy": PATTERN (A+ C), A AS SUM(A.price) < 30 over
--- 7 9 10 5 10 7 14; AFTER MATCH SKIP PAST LAST ROW
+-- 7 9 10 5 10 7 14, the docs' query with [AFTER MATCH STRATEGY] =
+-- SKIP PAST LAST ROW and SKIP TO NEXT ROW.  For TO NEXT ROW Flink
+-- publishes five rows; the standard finds a sixth: from #6, A+ takes 7 and
+-- 14 (sum 21), then has no row for C, so it gives 14 back to C: A = {7},
+-- C = 14.
 SELECT * FROM pg_temp.check($q$
-  SELECT symbol, sumprice, starttime, endtime
-    FROM asset_stream.match_recognize('SELECT * FROM mr_conf_flink.ticker_skip', $c$
-        PARTITION BY symbol
-        ORDER BY rowtime
-        MEASURES
-            SUM(A.price) AS sumPrice,
-            FIRST(rowtime) AS startTime,
-            LAST(rowtime) AS endTime
-        ONE ROW PER MATCH
-        AFTER MATCH SKIP PAST LAST ROW
-        PATTERN (A+ C)
-        DEFINE
-            A AS SUM(A.price) < 30 $c$)
-    AS mr(symbol text, sumprice bigint, starttime timestamp, endtime timestamp)
-    ORDER BY symbol, starttime $q$,
-  -- expected (Flink docs, published):
-  $e$VALUES ('XYZ', 26, timestamp '2018-09-17 10:00:01', timestamp '2018-09-17 10:00:04'),
-            ('XYZ', 17, '2018-09-17 10:00:05', '2018-09-17 10:00:07')$e$);
-
--- ... AFTER MATCH SKIP TO NEXT ROW.  Flink publishes the first five rows.
--- The standard finds a sixth: from #6, A+ takes 7 and 14 (sum 21) and then
--- has no row for C, so it gives 14 back to C: A = {7}, C = 14.
-SELECT * FROM pg_temp.check($q$
-  SELECT symbol, sumprice, starttime, endtime
-    FROM asset_stream.match_recognize('SELECT * FROM mr_conf_flink.ticker_skip', $c$
-        PARTITION BY symbol
-        ORDER BY rowtime
-        MEASURES
-            SUM(A.price) AS sumPrice,
-            FIRST(rowtime) AS startTime,
-            LAST(rowtime) AS endTime
-        ONE ROW PER MATCH
-        AFTER MATCH SKIP TO NEXT ROW
-        PATTERN (A+ C)
-        DEFINE
-            A AS SUM(A.price) < 30 $c$)
-    AS mr(symbol text, sumprice bigint, starttime timestamp, endtime timestamp)
-    ORDER BY symbol, starttime $q$,
-  -- expected (Flink docs' five rows + the standard's sixth, hand-derived):
-  $e$VALUES ('XYZ', 26, timestamp '2018-09-17 10:00:01', timestamp '2018-09-17 10:00:04'),
-            ('XYZ', 24, '2018-09-17 10:00:02', '2018-09-17 10:00:05'),
-            ('XYZ', 25, '2018-09-17 10:00:03', '2018-09-17 10:00:06'),
-            ('XYZ', 22, '2018-09-17 10:00:04', '2018-09-17 10:00:07'),
-            ('XYZ', 17, '2018-09-17 10:00:05', '2018-09-17 10:00:07'),
-            ('XYZ', 7, '2018-09-17 10:00:06', '2018-09-17 10:00:07')$e$);
+  SELECT skip, symbol, sumprice, starttime, endtime
+    FROM unnest(ARRAY['PAST LAST ROW', 'TO NEXT ROW']) AS u(skip),
+         LATERAL asset_stream.match_recognize('SELECT * FROM mr_conf_flink.ticker_skip',
+           'PARTITION BY symbol
+            ORDER BY rowtime
+            MEASURES
+                SUM(A.price) AS sumPrice,
+                FIRST(rowtime) AS startTime,
+                LAST(rowtime) AS endTime
+            ONE ROW PER MATCH
+            AFTER MATCH SKIP ' || skip || '
+            PATTERN (A+ C)
+            DEFINE
+                A AS SUM(A.price) < 30')
+         AS mr(symbol text, sumprice bigint, starttime timestamp, endtime timestamp)
+    ORDER BY skip, symbol, starttime $q$,
+  -- expected (PAST LAST ROW: Flink docs, published; TO NEXT ROW: Flink's
+  -- five rows + the standard's sixth, hand-derived):
+  $e$VALUES ('PAST LAST ROW', 'XYZ', 26, timestamp '2018-09-17 10:00:01', timestamp '2018-09-17 10:00:04'),
+            ('PAST LAST ROW', 'XYZ', 17, '2018-09-17 10:00:05', '2018-09-17 10:00:07'),
+            ('TO NEXT ROW', 'XYZ', 26, '2018-09-17 10:00:01', '2018-09-17 10:00:04'),
+            ('TO NEXT ROW', 'XYZ', 24, '2018-09-17 10:00:02', '2018-09-17 10:00:05'),
+            ('TO NEXT ROW', 'XYZ', 25, '2018-09-17 10:00:03', '2018-09-17 10:00:06'),
+            ('TO NEXT ROW', 'XYZ', 22, '2018-09-17 10:00:04', '2018-09-17 10:00:07'),
+            ('TO NEXT ROW', 'XYZ', 17, '2018-09-17 10:00:05', '2018-09-17 10:00:07'),
+            ('TO NEXT ROW', 'XYZ', 7, '2018-09-17 10:00:06', '2018-09-17 10:00:07')$e$);
 
 -- ... AFTER MATCH SKIP TO LAST A.  Flink publishes (26, #1-#4), (25, #3-#6),
 -- (17, #5-#7).  The standard goes on from the last A of the third match,

@@ -231,32 +231,12 @@ SELECT * FROM pg_temp.check($q$
 
 ------------------------------------------------------------ AFTER MATCH SKIP
 -- Oracle doc, "AFTER MATCH SKIP: Restarting the Matching Process", on
--- Example 20-1: SKIP TO NEXT ROW also finds the V-shapes that start on
--- the descending slope of an earlier one
-SELECT * FROM pg_temp.check($q$
-  SELECT symbol, start_tstamp, bottom_tstamp, end_tstamp, mno
-    FROM asset_stream.match_recognize('SELECT * FROM mr_conf_oracle.ticker', $c$
-      PARTITION BY symbol
-      ORDER BY tstamp
-      MEASURES STRT.tstamp AS start_tstamp, LAST(DOWN.tstamp) AS bottom_tstamp,
-               LAST(UP.tstamp) AS end_tstamp, MATCH_NUMBER() AS mno
-      ONE ROW PER MATCH
-      AFTER MATCH SKIP TO NEXT ROW
-      PATTERN (STRT DOWN+ UP+)
-      DEFINE DOWN AS DOWN.price < PREV(DOWN.price), UP AS UP.price > PREV(UP.price) $c$)
-    AS mr(symbol text, start_tstamp date, bottom_tstamp date, end_tstamp date, mno bigint)
-    ORDER BY symbol, mno $q$,
-  -- expected (hand-derived):
-  $e$VALUES ('ACME', date '2011-04-05', date '2011-04-06', date '2011-04-10', 1),
-            ('ACME', '2011-04-10', '2011-04-12', '2011-04-13', 2),
-            ('ACME', '2011-04-11', '2011-04-12', '2011-04-13', 3),
-            ('ACME', '2011-04-14', '2011-04-16', '2011-04-18', 4),
-            ('ACME', '2011-04-15', '2011-04-16', '2011-04-18', 5)$e$);
-
--- ... SKIP PAST LAST ROW (the default), SKIP TO FIRST DOWN, SKIP TO LAST DOWN
+-- Example 20-1 with each skip mode: TO NEXT ROW (and TO FIRST DOWN) also
+-- find the V-shapes that start on the descending slope of an earlier one;
+-- PAST LAST ROW starts the second V on 11 Apr
 SELECT * FROM pg_temp.check($q$
   SELECT skip, string_agg(to_char(start_tstamp, 'DD') || '-' || to_char(end_tstamp, 'DD'), ' ' ORDER BY mno) AS matches
-    FROM unnest(ARRAY['PAST LAST ROW', 'TO FIRST DOWN', 'TO LAST DOWN', 'TO FIRST UP']) AS u(skip),
+    FROM unnest(ARRAY['PAST LAST ROW', 'TO NEXT ROW', 'TO FIRST DOWN', 'TO LAST DOWN', 'TO FIRST UP']) AS u(skip),
          LATERAL asset_stream.match_recognize('SELECT * FROM mr_conf_oracle.ticker',
            'PARTITION BY symbol
             ORDER BY tstamp
@@ -269,6 +249,7 @@ SELECT * FROM pg_temp.check($q$
     GROUP BY skip ORDER BY skip COLLATE "C" $q$,
   -- expected (hand-derived; day of the first and the last row of each match):
   $e$VALUES ('PAST LAST ROW', '05-10 11-13 14-18'),
+            ('TO NEXT ROW',   '05-10 10-13 11-13 14-18 15-18'),
             ('TO FIRST DOWN', '05-10 10-13 11-13 14-18 15-18'),
             ('TO LAST DOWN',  '05-10 10-13 14-18'),
             ('TO FIRST UP',   '05-10 10-13 14-18')$e$);

@@ -301,31 +301,20 @@ SELECT * FROM pg_temp.check($q$
   -- expected (hand-derived, as testExclusionSyntax's matches):
   $e$VALUES (1, 90, 'C', 5), (2, 60, 'C', 3)$e$);
 
--- testBackReference: X refers to the value at label A (two equal rows, no ORDER BY)
+-- testBackReference: X refers to the value at label A, then at label B
+-- (two equal rows, no ORDER BY)
 SELECT * FROM pg_temp.check($q$
-  SELECT value, classy
-    FROM asset_stream.match_recognize('SELECT value FROM mr_conf_trino.ones LIMIT 2', $c$
-      MEASURES CLASSIFIER() AS classy
-      ALL ROWS PER MATCH
-      PATTERN ((A | B)* X)
-      DEFINE X AS value = A.value $c$)
-    AS m(value int, classy text)
-    ORDER BY classy $q$,
-  -- expected (Trino testBackReference):
-  $e$VALUES (1, 'A'), (1, 'X')$e$);
-
--- testBackReference: ... at label B
-SELECT * FROM pg_temp.check($q$
-  SELECT value, classy
-    FROM asset_stream.match_recognize('SELECT value FROM mr_conf_trino.ones LIMIT 2', $c$
-      MEASURES CLASSIFIER() AS classy
-      ALL ROWS PER MATCH
-      PATTERN ((A | B)* X)
-      DEFINE X AS value = B.value $c$)
-    AS m(value int, classy text)
-    ORDER BY classy $q$,
-  -- expected (Trino testBackReference):
-  $e$VALUES (1, 'B'), (1, 'X')$e$);
+  SELECT v, value, classy
+    FROM unnest(ARRAY['A', 'B']) AS u(v),
+         LATERAL asset_stream.match_recognize('SELECT value FROM mr_conf_trino.ones LIMIT 2',
+           'MEASURES CLASSIFIER() AS classy
+            ALL ROWS PER MATCH
+            PATTERN ((A | B)* X)
+            DEFINE X AS value = ' || v || '.value')
+         AS m(value int, classy text)
+    ORDER BY v, classy $q$,
+  -- expected (Trino testBackReference, both queries):
+  $e$VALUES ('A', 1, 'A'), ('A', 1, 'X'), ('B', 1, 'B'), ('B', 1, 'X')$e$);
 
 -- testBackReference: X needs nested navigations over A and B; the match
 -- B A A A B X is the first of the preference order that satisfies it
