@@ -296,6 +296,7 @@ mr_init_runtime(MrExprs *e)
 		e->levels[i].econtext = CreateStandaloneExprContext();
 		e->levels[i].slot = MakeSingleTupleTableSlot(e->desc, &TTSOpsMinimalTuple);
 		e->levels[i].row = -1;
+		e->levels[i].loaded_row = -1;
 	}
 	e->aggcxt = AllocSetContextCreate(e->cxt, "MATCH_RECOGNIZE aggregate",
 									  ALLOCSET_DEFAULT_SIZES);

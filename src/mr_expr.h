@@ -103,6 +103,13 @@ extern bool mr_exprs_define(MrExprs *e, int var, const MrMatchView *m);
 extern Oid	mr_exprs_measure_type(const MrExprs *e, int i, int32 *typmod);
 extern Datum mr_exprs_measure(MrExprs *e, int i, const MrMatchView *m, bool *isnull);
 
+/*
+ * The driver's rows moved: after every append, release or reset of the
+ * row store, call this before the next evaluation (slots that still hold
+ * a row are reused only until then).
+ */
+extern void mr_exprs_rows_moved(MrExprs *e);
+
 extern void mr_exprs_free(MrExprs *e);
 
 #endif							/* MR_EXPR_H */

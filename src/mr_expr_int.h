@@ -80,6 +80,7 @@ typedef struct MrParam
 	Expr	   *argexpr;		/* over the navigated row (varno 1) */
 	ExprState  *arg;
 	bool		arg_scan;		/* argexpr reads the row's columns */
+	AttrNumber	arg_attno;		/* argexpr is just this column, else 0 */
 
 	/* AGG */
 	WcAggDef   *agg;
@@ -109,6 +110,8 @@ typedef struct MrLevel
 	ExprContext *econtext;		/* scan tuple = slot */
 	TupleTableSlot *slot;
 	int64		row;			/* -1: none */
+	int64		loaded_row;		/* the row in slot, if loaded_epoch is current */
+	uint64		loaded_epoch;
 } MrLevel;
 
 /* A variable as the run time needs it. */
@@ -142,6 +145,7 @@ struct MrExprs
 	int64		lookbehind;
 
 	/* run time */
+	uint64		rows_epoch;		/* bumped when the driver's rows move */
 	const MrMatchView *view;
 	bool		in_define;
 	int			depth;			/* level of the row being evaluated */

@@ -140,12 +140,27 @@ mr_level_leave(MrExprs *e)
 bool
 mr_level_load(MrExprs *e, MrLevel *level, int64 row, bool need_slot)
 {
+	bool		found;
+
 	level->row = row;
 	ResetExprContext(level->econtext);
 	level->econtext->ecxt_scantuple = level->slot;
 	if (!need_slot)
 		return true;
-	return e->fetch(e->fetch_arg, row, level->slot);
+	/* the slot may still hold that row (several conditions at one row) */
+	if (level->loaded_row == row && level->loaded_epoch == e->rows_epoch)
+		return true;
+	found = row >= 0 && e->fetch(e->fetch_arg, row, level->slot);
+	level->loaded_row = found ? row : -1;
+	level->loaded_epoch = e->rows_epoch;
+	return found;
+}
+
+/* The driver's rows moved (appended, released, reset): reload slots. */
+void
+mr_exprs_rows_moved(MrExprs *e)
+{
+	e->rows_epoch++;
 }
 
 /* ------------------------------------------------------------- Params */
@@ -161,7 +176,13 @@ mr_nav_value(MrExprs *e, MrParam *p, bool *isnull)
 	if (row < 0)
 		return (Datum) 0;
 	level = mr_level_enter(e);
-	if (mr_level_load(e, level, row, p->arg_scan))
+	if (p->arg_attno > 0)
+	{
+		/* a plain column: no expression to run */
+		if (mr_level_load(e, level, row, true))
+			value = slot_getattr(level->slot, p->arg_attno, isnull);
+	}
+	else if (mr_level_load(e, level, row, p->arg_scan))
 		value = ExecEvalExprSwitchContext(p->arg, level->econtext, isnull);
 	mr_level_leave(e);
 	if (*isnull)
@@ -231,10 +252,11 @@ mr_eval(MrExprs *e, MrCompiled *c, const MrMatchView *m, bool in_define, bool *i
 	e->view = m;
 	e->in_define = in_define;
 	e->depth = 0;
-	mr_level_load(e, level, m->current, false);
-	if (c->uses_scan &&
-		(m->current < 0 || !e->fetch(e->fetch_arg, m->current, level->slot)))
+	if (!mr_level_load(e, level, m->current, c->uses_scan))
+	{
 		ExecStoreAllNullTuple(level->slot);
+		level->loaded_row = -1;
+	}
 	value = ExecEvalExprSwitchContext(c->state, level->econtext, isnull);
 
 	error_context_stack = errcb.previous;

@@ -225,6 +225,8 @@ mr_nav_param(MrMutate *mt, MrNavKind logical, int64 loffset, MrNavKind physical,
 	p->final = final;
 	p->argexpr = (Expr *) arg;
 	p->arg = mr_compile_expr(cx, p->argexpr, &p->arg_scan);
+	if (IsA(arg, Var) && ((Var *) arg)->varattno > 0)
+		p->arg_attno = ((Var *) arg)->varattno;
 
 	/* in a DEFINE, LAST(x, 0) of its own variable is the current row */
 	current_row = logical == MR_NAV_LAST && loffset == 0 &&

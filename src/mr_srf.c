@@ -642,7 +642,10 @@ mr_push_one(MrSrf *st)
 	st->pushed++;
 	oldest = mr_matcher_oldest_row(st->matcher) - st->lookbehind;
 	if (oldest > 0)
+	{
 		mr_rowstore_release_before(st->rows, oldest);
+		mr_exprs_rows_moved(st->exprs);
+	}
 }
 
 static bool
@@ -659,6 +662,7 @@ mr_receive(TupleTableSlot *slot, DestReceiver *self)
 		mr_store_key(st, slot);
 	}
 	mr_rowstore_append(st->rows, slot);
+	mr_exprs_rows_moved(st->exprs);
 	mr_keep_time(st, slot);
 	if (!st->backtrack)
 		while (st->pushed + st->lookahead < mr_rowstore_count(st->rows))
@@ -687,6 +691,7 @@ mr_end_partition(MrSrf *st)
 		mr_matcher_finish(st->matcher, st->time_att >= 0 ? st->complete_until : PG_INT64_MAX);
 	}
 	mr_rowstore_reset(st->rows);
+	mr_exprs_rows_moved(st->exprs);
 	st->pushed = 0;
 	st->ntimes = 0;
 	st->times_base = 0;
