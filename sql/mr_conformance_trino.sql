@@ -1382,12 +1382,16 @@ SELECT pg_temp.err($q$
       ORDER BY id MEASURES CLASSIFIER() AS label ONE ROW PER MATCH PATTERN (A) $c$)
     AS m(label text, value int) $q$) AS one_row_has_no_input_columns;
 
--- The column definition list must give the output's exact type:
--- MATCH_NUMBER() is bigint (42804)
+-- The column definition list must give a type the output can be assigned
+-- to: MATCH_NUMBER() is bigint, which int accepts and point does not (42804)
 SELECT pg_temp.err($q$
   SELECT * FROM asset_stream.match_recognize('SELECT * FROM mr_conf_trino.t8', $c$
       ORDER BY id MEASURES MATCH_NUMBER() AS mno ONE ROW PER MATCH PATTERN (A) $c$)
-    AS m(mno int) $q$) AS match_number_is_bigint;
+    AS m(mno int) $q$) AS match_number_into_int;
+SELECT pg_temp.err($q$
+  SELECT * FROM asset_stream.match_recognize('SELECT * FROM mr_conf_trino.t8', $c$
+      ORDER BY id MEASURES MATCH_NUMBER() AS mno ONE ROW PER MATCH PATTERN (A) $c$)
+    AS m(mno point) $q$) AS match_number_not_into_point;
 
 SET client_min_messages = warning;
 DROP SCHEMA mr_conf_trino CASCADE;
