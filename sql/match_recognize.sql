@@ -74,6 +74,17 @@ SELECT * FROM asset_stream.match_recognize(
      CLASSIFIER() AS cls PATTERN (a*) DEFINE a AS price > 100 $$)
   AS t(symbol text, mno bigint, n bigint, cls text);
 
+-- a declared type the value can be assigned to (as INSERT would cast it)
+SELECT * FROM asset_stream.match_recognize(
+  'SELECT * FROM mrt.ticker WHERE symbol = ''A''',
+  $$ PARTITION BY symbol ORDER BY day MEASURES count(*) AS n, avg(price) AS avg_price,
+     MATCH_NUMBER() AS mno PATTERN (a{3}) $$)
+  AS t(symbol varchar(1), mno int, n int, avg_price numeric(6,1));
+SELECT * FROM asset_stream.match_recognize(
+  'SELECT * FROM mrt.ticker WHERE symbol = ''A''',
+  $$ PARTITION BY symbol ORDER BY day MEASURES sum(price) AS total PATTERN (a{5}) $$)
+  AS t(total int2);
+
 -- ORDER BY DESC and NULLS handled by the database's sort
 SELECT * FROM asset_stream.match_recognize(
   'SELECT * FROM mrt.ticker WHERE symbol = ''B''',
@@ -101,7 +112,7 @@ RESET work_mem;
 SELECT * FROM asset_stream.match_recognize('SELECT * FROM mrt.ticker',
   'PARTITION BY symbol ORDER BY day MEASURES count(*) AS n PATTERN (a)') AS t(nope int);
 SELECT * FROM asset_stream.match_recognize('SELECT * FROM mrt.ticker',
-  'PARTITION BY symbol ORDER BY day MEASURES count(*) AS n PATTERN (a)') AS t(n int);
+  'PARTITION BY symbol ORDER BY day MEASURES count(*) AS n PATTERN (a)') AS t(n point);
 SELECT * FROM asset_stream.match_recognize('SELECT * FROM mrt.ticker',
   'PARTITION BY symbol ORDER BY day MEASURES count(*) AS n PATTERN (a)') AS t(price numeric);
 -- PARTITION BY / ORDER BY must be input columns

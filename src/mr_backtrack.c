@@ -25,7 +25,8 @@
  * LABEL when its start row's deadline comes (the next row is too late, or
  * the input ended and the watermark reached the deadline) is the start
  * row's timed-out partial match; it is the result if the start row has no
- * accepted match.  The search takes the leftmost start row with either.
+ * accepted match.  A path that went past `$` waits for nothing and is not
+ * one.  The search takes the leftmost start row with either.
  *
  * Driver.  After a match, AFTER MATCH SKIP gives the next search row; an
  * empty match resumes at its start row + 1.  Rows that fail as start rows
@@ -61,6 +62,7 @@ typedef struct MrBt
 	bool	   *excluded;
 	int64	   *onpath;			/* per pc: row + 1 while on the path */
 	int64		steps;
+	bool		past_end;		/* the path went past `$` */
 	bool		matched;		/* bt_find found an accepted match ... */
 	int64		end;			/* ... ending before this row */
 	/* EMIT TIMEOUTS: the start row's timed-out partial match, if found */
@@ -87,7 +89,7 @@ bt_timeout_candidate(MrBt *b, int64 pos)
 {
 	int64		len = pos - b->start;
 
-	if (!b->emit_timeouts || b->has_cand)
+	if (!b->emit_timeouts || b->has_cand || b->past_end)
 		return;
 	if (pos < b->nrows ? b->times[pos] < b->deadline : b->watermark < b->deadline)
 		return;
@@ -183,7 +185,14 @@ bt(MrBt *b, int pc, int64 pos)
 			r = pos == 0 && bt(b, pc + 1, pos);
 			break;
 		case MR_OP_END:
-			r = pos == b->nrows && bt(b, pc + 1, pos);
+			if (pos == b->nrows)
+			{
+				bool		was = b->past_end;
+
+				b->past_end = true;
+				r = bt(b, pc + 1, pos);
+				b->past_end = was;
+			}
 			break;
 		default:
 			break;

@@ -379,7 +379,8 @@ read_name(char **pp, int row)
 	}
 	else
 	{
-		while (*p && !strchr(" \t\n\r,\"/", *p))
+		while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r' &&
+			   *p != ',' && *p != '"' && *p != '/')
 			p++;
 		name = downcase_identifier(start, p - start, false, false);
 	}
@@ -471,6 +472,7 @@ typedef struct MrOut
 {
 	const MrClause *clause;
 	const MrGivenRows *given;
+	uint64	   *asked;			/* history-free DEFINE asked at (row, var) */
 	ReturnSetInfo *rsinfo;
 	bool		with_status;	/* a fourth column */
 	const char *status;			/* its value for the rows being output */
@@ -481,8 +483,21 @@ static bool
 given_define(void *arg, int var, int64 row, int64 start, const int32 *labels,
 			 int64 match_number)
 {
-	const MrGivenRows *g = ((MrOut *) arg)->given;
+	MrOut	   *out = arg;
+	const MrGivenRows *g = out->given;
 	int			i;
+
+	/* the push matcher caches history-free answers: never asked twice */
+	if (labels == NULL)
+	{
+		size_t		w = (size_t) row * g->bits.words + var / 64;
+		uint64		bit = UINT64CONST(1) << (var % 64);
+
+		if (out->asked[w] & bit)
+			elog(ERROR, "DEFINE of %s at row " INT64_FORMAT " asked twice",
+				 out->clause->vars[var].label, row + 1);
+		out->asked[w] |= bit;
+	}
 
 	if (mr_row_has(&g->bits, (int) row, var))
 		return true;
@@ -601,6 +616,8 @@ given_input(FunctionCallInfo fcinfo, MrClause **c, MrProgram **prog, MrGivenRows
 	memset(out, 0, sizeof(*out));
 	out->clause = *c;
 	out->given = given;
+	out->asked = palloc_extended(sizeof(uint64) * given->bits.words * (size_t) Max(given->bits.nrows, 1),
+								 MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	out->rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	hooks->define = given_define;
 	hooks->emit = emit_result;

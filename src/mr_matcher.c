@@ -180,8 +180,6 @@ struct MrMatcher
 #define MR_HIST_MAX			(INT64CONST(1) << 28)
 #define MR_LIST_MAX			(1 << 28)
 
-static void run(MrMatcher *m, bool at_end);
-
 /* ------------------------------------------------------------- helpers */
 
 static inline int64
@@ -848,6 +846,8 @@ consume_row(MrMatcher *m)
 	{
 		MrEntry    *e = &m->cur.e[i];
 
+		if ((i & 1023) == 1023)
+			CHECK_FOR_INTERRUPTS();
 		switch ((MrEntryKind) e->kind)
 		{
 			case MR_ENTRY_RUN:
@@ -1065,6 +1065,8 @@ flush_unmatched(MrMatcher *m, int64 upto)
 		{
 			MrResult	r;
 
+			if ((row & 4095) == 4095)
+				CHECK_FOR_INTERRUPTS();
 			r.kind = MR_RESULT_UNMATCHED;
 			r.match_number = 0;
 			r.start = row;

@@ -87,7 +87,8 @@ typedef struct MrResult
  * match starts at `start` and whose rows start .. row - 1 carry the labels
  * labels[0 .. row - start - 1] (row itself is being tried as var)?
  * labels is NULL when the matcher was created history_free: then the
- * answer may depend only on the row (the matcher caches it).
+ * answer may depend only on the row (the matcher caches it, across matches
+ * too: not on match_number either).
  * match_number is the number the match would get.  Also used for the
  * variable of FOLLOWED BY NO v with start == row and no labels.
  *
@@ -166,10 +167,10 @@ extern void mr_backtrack_partition(const MrClause *clause, const MrProgram *prog
 								   const MrMatcherHooks *hooks);
 
 /*
- * The same as the reference for the event-time extensions too: the input
- * ends with event time complete up to watermark, EMIT TIMEOUTS and
- * FOLLOWED BY NO are supported, stated without threads (mr_backtrack.c).
- * For tests.
+ * The reference extended to the event-time rules, for tests: EMIT
+ * TIMEOUTS and FOLLOWED BY NO supported, stated without threads
+ * (mr_backtrack.c); the input ends with event time complete up to
+ * watermark.
  */
 extern void mr_backtrack_reference(const MrClause *clause, const MrProgram *prog,
 								   int64 nrows, const int64 *times, int64 watermark,

@@ -37,6 +37,9 @@
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
+#include "executor/executor.h"
+#include "nodes/makefuncs.h"
+#include "nodes/params.h"
 #include "parser/parse_coerce.h"
 #include "parser/parser.h"
 #include "tcop/dest.h"
@@ -65,6 +68,9 @@ typedef struct MrOutCol
 	bool		measure;		/* measure index, else input attribute */
 	int			index;
 	bool		detoast;
+	Oid			type;			/* of the value before coercion */
+	ExprState  *coerce;			/* assignment cast to the declared type, or
+								 * NULL */
 } MrOutCol;
 
 typedef struct MrSrf
@@ -117,6 +123,7 @@ typedef struct MrSrf
 	bool	   *nulls;
 	Datum	   *measure_values;
 	bool	   *measure_nulls;
+	ExprContext *coerce_econtext;	/* for MrOutCol.coerce; $1 = the value */
 } MrSrf;
 
 static void mr_startup(DestReceiver *self, int operation, TupleDesc typeinfo);
@@ -431,6 +438,34 @@ mr_is_input_output(MrSrf *st, int att)
 	return false;
 }
 
+/*
+ * An output value of type `have` declared as oa's type: PostgreSQL's
+ * assignment cast (as INSERT would apply), or NULL if there is none.
+ */
+static ExprState *
+mr_coercion(MrSrf *st, Oid have, Form_pg_attribute oa)
+{
+	Param	   *p = makeNode(Param);
+	Node	   *n;
+
+	p->paramkind = PARAM_EXTERN;
+	p->paramid = 1;
+	p->paramtype = have;
+	p->paramtypmod = -1;
+	p->paramcollid = get_typcollation(have);
+	p->location = -1;
+	n = coerce_to_target_type(NULL, (Node *) p, have, oa->atttypid, oa->atttypmod,
+							  COERCION_ASSIGNMENT, COERCE_IMPLICIT_CAST, -1);
+	if (n == NULL)
+		return NULL;
+	if (st->coerce_econtext == NULL)
+	{
+		st->coerce_econtext = CreateStandaloneExprContext();
+		st->coerce_econtext->ecxt_param_list_info = makeParamList(1);
+	}
+	return ExecInitExpr((Expr *) n, NULL);
+}
+
 /* The caller's columns, by name: input columns (as the mode allows), measures. */
 static void
 mr_bind_output(MrSrf *st, TupleDesc desc)
@@ -464,7 +499,7 @@ mr_bind_output(MrSrf *st, TupleDesc desc)
 		const char *name = NameStr(oa->attname);
 		MrOutCol   *oc = &st->out[i];
 		Oid			have = InvalidOid;
-		int32		typmod;
+		int32		typmod = -1;
 
 		for (m = 0; m < c->nmeasures; m++)
 			if (strcmp(c->measures[m].alias, name) == 0)
@@ -490,15 +525,21 @@ mr_bind_output(MrSrf *st, TupleDesc desc)
 						 errhint("ONE ROW PER MATCH outputs the PARTITION BY columns and the measures; ALL ROWS PER MATCH outputs every input column.") : 0));
 			oc->index = att;
 			have = TupleDescAttr(desc, att)->atttypid;
+			typmod = TupleDescAttr(desc, att)->atttypmod;
 			oc->detoast = TupleDescAttr(desc, att)->attlen == -1;
 		}
-		if (have != oa->atttypid && !IsBinaryCoercible(have, oa->atttypid))
+		oc->type = have;
+		if ((have != oa->atttypid && !IsBinaryCoercible(have, oa->atttypid)) ||
+			(oa->atttypmod >= 0 && oa->atttypmod != typmod))
+			oc->coerce = mr_coercion(st, have, oa);
+		if (have != oa->atttypid && !IsBinaryCoercible(have, oa->atttypid) && oc->coerce == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
 					 errmsg("%s: column \"%s\" has type %s, but the column definition list says %s",
 							MR_FNAME, name, format_type_be(have), format_type_be(oa->atttypid)),
 					 errdetail("Available columns: %s.",
-							   mr_describe(desc, st, c->rows_per_match != MR_ONE_ROW))));
+							   mr_describe(desc, st, c->rows_per_match != MR_ONE_ROW)),
+					 errhint("A type the value can be assigned to works too (for example integer for a bigint count).")));
 	}
 }
 
@@ -778,7 +819,23 @@ mr_output(MrSrf *st, int64 row, const MrMatchView *view)
 			st->values[i] = mr_value(v, st->nulls[i], oc->detoast);
 		}
 	}
+	for (i = 0; i < st->outdesc->natts; i++)
+	{
+		MrOutCol   *oc = &st->out[i];
+		ParamExternData *prm;
+
+		if (oc->coerce == NULL)
+			continue;
+		prm = &st->coerce_econtext->ecxt_param_list_info->params[0];
+		prm->value = st->values[i];
+		prm->isnull = st->nulls[i];
+		prm->pflags = 0;
+		prm->ptype = oc->type;
+		st->values[i] = ExecEvalExpr(oc->coerce, st->coerce_econtext, &st->nulls[i]);
+	}
 	tuplestore_putvalues(st->tstore, st->outdesc, st->values, st->nulls);
+	if (st->coerce_econtext)
+		ResetExprContext(st->coerce_econtext);
 	ExecClearTuple(st->outslot);
 	MemoryContextSwitchTo(old);
 	MemoryContextReset(st->evalcxt);

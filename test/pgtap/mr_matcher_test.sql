@@ -1,11 +1,13 @@
--- pgTAP: the linear MATCH_RECOGNIZE matcher (_mr_match, thread list with
--- equivalence pruning) equals the reference backtracker
--- (_mr_match_backtrack) on random patterns x random DEFINE results, in every
--- rows-per-match and skip mode, errors included; and the pattern deparser
--- round-trips.
+-- pgTAP: the push MATCH_RECOGNIZE matcher (thread list with equivalence
+-- pruning) equals the reference backtracker on random patterns x random
+-- DEFINE results, in every rows-per-match and skip mode, errors included:
+-- through _mr_match / _mr_match_backtrack, and through _mr_match_stream with
+-- conditions on the label history, WITHIN, EMIT TIMEOUTS and FOLLOWED BY NO
+-- over random times, the matcher serialized and restored after every row,
+-- and watermarks between rows.  The pattern deparser round-trips.
 \set ON_ERROR_STOP 1
 BEGIN;
-SELECT plan(27);
+SELECT plan(42);
 
 SELECT setseed(0.2016);
 
@@ -58,6 +60,28 @@ CREATE FUNCTION pg_temp.gen_rows() RETURNS text[] LANGUAGE sql AS $$
     FROM generate_series(1, (random() * 9)::int)
 $$;
 
+-- A random rows-per-match mode and AFTER MATCH SKIP for pattern pat (no WITH
+-- UNMATCHED ROWS with exclusion; SKIP TO a variable the pattern has).
+CREATE FUNCTION pg_temp.gen_modes(pat text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  r float8;
+  modes text;
+BEGIN
+    r := random();
+    modes := CASE WHEN r < 0.25 THEN 'ONE ROW PER MATCH'
+                  WHEN r < 0.5 THEN 'ALL ROWS PER MATCH'
+                  WHEN r < 0.65 THEN 'ALL ROWS PER MATCH OMIT EMPTY MATCHES'
+                  WHEN pat LIKE '%{-%' THEN 'ALL ROWS PER MATCH SHOW EMPTY MATCHES'
+                  ELSE 'ALL ROWS PER MATCH WITH UNMATCHED ROWS' END;
+    r := random();
+    modes := modes || CASE WHEN r < 0.4 THEN ''
+                           WHEN r < 0.7 THEN ' AFTER MATCH SKIP TO NEXT ROW'
+                           WHEN r < 0.8 AND pat ~ '\ma\M' THEN ' AFTER MATCH SKIP TO FIRST a'
+                           WHEN r < 0.9 AND pat ~ '\mb\M' THEN ' AFTER MATCH SKIP TO LAST b'
+                           ELSE ' AFTER MATCH SKIP PAST LAST ROW' END;
+  RETURN modes;
+END $$;
+
 -- One matcher's output as text, or its error.
 CREATE FUNCTION pg_temp.run(fn text, clause text, rows text[]) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE res text;
@@ -81,7 +105,6 @@ DECLARE
   rows text[];
   lin text;
   bt text;
-  r float8;
   modes text;
   s_matched int := 0;
   s_empty int := 0;
@@ -90,18 +113,7 @@ DECLARE
 BEGIN
   FOR i IN 1..n LOOP
     pat := pg_temp.gen(0);
-    r := random();
-    modes := CASE WHEN r < 0.25 THEN 'ONE ROW PER MATCH'
-                  WHEN r < 0.5 THEN 'ALL ROWS PER MATCH'
-                  WHEN r < 0.65 THEN 'ALL ROWS PER MATCH OMIT EMPTY MATCHES'
-                  WHEN pat LIKE '%{-%' THEN 'ALL ROWS PER MATCH SHOW EMPTY MATCHES'
-                  ELSE 'ALL ROWS PER MATCH WITH UNMATCHED ROWS' END;
-    r := random();
-    modes := modes || CASE WHEN r < 0.4 THEN ''
-                           WHEN r < 0.7 THEN ' AFTER MATCH SKIP TO NEXT ROW'
-                           WHEN r < 0.8 AND pat ~ '\ma\M' THEN ' AFTER MATCH SKIP TO FIRST a'
-                           WHEN r < 0.9 AND pat ~ '\mb\M' THEN ' AFTER MATCH SKIP TO LAST b'
-                           ELSE ' AFTER MATCH SKIP PAST LAST ROW' END;
+    modes := pg_temp.gen_modes(pat);
     clause := modes || ' PATTERN (' || pat || ')';
     FOR j IN 1..k LOOP
       rows := pg_temp.gen_rows();
@@ -129,6 +141,112 @@ SELECT cmp_ok((SELECT sum(cases) FROM stats)::int, '=', 12000, '12000 cases comp
 SELECT cmp_ok((SELECT sum(matched) FROM stats)::int, '>', 3000, 'many cases had non-empty matches');
 SELECT cmp_ok((SELECT sum(empty) FROM stats)::int, '>', 300, 'many cases had only empty matches');
 SELECT cmp_ok((SELECT sum(errors) FROM stats)::int, '>', 20, 'some cases raised the same skip error in both matchers');
+
+-- ------------------------------------------------ the stream matcher
+
+-- DEFINE results with conditions on the history: "v/u" makes v true at the
+-- row if the row before it in the match is labelled u.
+CREATE FUNCTION pg_temp.gen_item(v text, p float8, cond bool) RETURNS text LANGUAGE sql AS $$
+  SELECT CASE WHEN NOT cond THEN CASE WHEN random() < p THEN v END
+              WHEN random() < 0.25 THEN v
+              WHEN random() < 0.7 THEN v || '/' || (ARRAY['a', 'b', 'c'])[1 + floor(random() * 3)::int]
+                   || CASE WHEN random() < 0.4
+                           THEN ' ' || v || '/' || (ARRAY['a', 'b', 'c'])[1 + floor(random() * 3)::int]
+                           ELSE '' END
+         END
+$$;
+CREATE FUNCTION pg_temp.gen_rows_h(n int, cond bool) RETURNS text[] LANGUAGE sql AS $$
+  SELECT coalesce(array_agg(concat_ws(' ', pg_temp.gen_item('a', 0.6, cond), pg_temp.gen_item('b', 0.45, cond),
+                                           pg_temp.gen_item('c', 0.3, cond),
+                                           CASE WHEN random() < 0.1 THEN 'd' END) ORDER BY g), '{}')
+    FROM generate_series(1, n) g
+$$;
+-- Non-decreasing times, 0 to 2 minutes apart.
+CREATE FUNCTION pg_temp.gen_times(n int) RETURNS timestamptz[] LANGUAGE sql AS $$
+  SELECT coalesce(array_agg(timestamptz '2024-01-01 00:00+00' + make_interval(mins => s::int) ORDER BY g), '{}')
+    FROM (SELECT g, sum(floor(random() * 3)) OVER (ORDER BY g) AS s FROM generate_series(1, n) g) x
+$$;
+
+CREATE FUNCTION pg_temp.run_stream(clause text, rows text[], times timestamptz[], until timestamptz,
+                                   rt bool, hf bool, wm bool, ref bool) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE res text;
+BEGIN
+  SELECT coalesce(string_agg(coalesce(match_number::text, '-') || ':' || coalesce(row_index::text, '-')
+                             || coalesce('=' || classifier, '') || coalesce('/' || left(status, 1), ''),
+                             ' ' ORDER BY ord), '')
+    INTO res
+    FROM asset_stream._mr_match_stream(clause, rows, times, until, roundtrip => rt, history_free => hf,
+                                       watermarks => wm, reference => ref)
+         WITH ORDINALITY AS t(match_number, row_index, classifier, status, ord);
+  RETURN res;
+EXCEPTION WHEN OTHERS THEN
+  RETURN 'ERROR ' || SQLSTATE || ': ' || SQLERRM;
+END $$;
+
+-- n random clauses (patterns as above, or an alternation in a loop, which
+-- makes threads with other histories meet), each over one random input:
+-- the first disagreement between the push matcher and the reference, or
+-- NULL.  Counts what was exercised.
+CREATE TEMP TABLE stream_stats (kind text);
+CREATE FUNCTION pg_temp.compare_stream(n int) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  pat text; clause text; rows text[]; times timestamptz[]; until timestamptz;
+  push text; ref text; r float8; modes text; ext text; absent text;
+  cond bool; hf bool; rt bool; wm bool;
+BEGIN
+  FOR i IN 1..n LOOP
+    pat := CASE WHEN random() < 0.5 THEN pg_temp.gen(0)
+                ELSE '(' || pg_temp.gen(2) || ' | ' || pg_temp.gen(2) || ' | ' || pg_temp.gen(2) || ')'
+                     || (ARRAY['+', '*', '{2,}', '+?'])[1 + floor(random() * 4)::int] || ' ' || pg_temp.gen(1) END;
+    modes := pg_temp.gen_modes(pat);
+    r := random();
+    ext := CASE WHEN r < 0.3 THEN ''
+                WHEN r < 0.6 THEN format(' WITHIN INTERVAL %L', (1 + floor(random() * 6)::int) || ' minutes')
+                ELSE format(' WITHIN INTERVAL %L EMIT TIMEOUTS', (1 + floor(random() * 6)::int) || ' minutes') END;
+    absent := NULL;
+    IF random() < 0.4 THEN
+      absent := (ARRAY['ROW', 'a', 'b', 'c', 'd'])[1 + floor(random() * 5)::int];
+      ext := ext || format(' FOLLOWED BY NO %s FOR INTERVAL %L', absent, (1 + floor(random() * 4)::int) || ' minutes');
+    END IF;
+    clause := modes || ' PATTERN (' || pat || ')' || ext
+              || CASE WHEN absent <> 'ROW' THEN ' DEFINE ' || absent || ' AS true' ELSE '' END;
+    cond := random() < 0.4;
+    hf := NOT cond AND random() < 0.5;
+    rt := random() < 0.25;
+    wm := random() < 0.25;
+    rows := pg_temp.gen_rows_h(floor(random() * 15)::int, cond);
+    times := pg_temp.gen_times(cardinality(rows));
+    until := CASE WHEN random() < 0.5 OR cardinality(rows) = 0 THEN 'infinity'
+                  ELSE times[cardinality(rows)] + make_interval(mins => floor(random() * 8)::int) END;
+    push := pg_temp.run_stream(clause, rows, times, until, rt, hf, wm, false);
+    ref := pg_temp.run_stream(clause, rows, times, until, false, hf, false, true);
+    IF push IS DISTINCT FROM ref THEN
+      RETURN format('%s over %s at %s until %s (roundtrip %s, history_free %s, watermarks %s): push [%s] reference [%s]',
+                    clause, rows, times, until, rt, hf, wm, push, ref);
+    END IF;
+    INSERT INTO stream_stats
+      SELECT k FROM unnest(ARRAY[
+        'case',
+        CASE WHEN push LIKE 'ERROR%' THEN 'error' END,
+        CASE WHEN push ~ '/T' THEN 'timeout' END,
+        CASE WHEN push ~ '[0-9]+:[0-9]+=[A-Z]+/M' AND ext LIKE '%WITHIN%' THEN 'within match' END,
+        CASE WHEN push ~ '[0-9]+:[0-9]+=[A-Z]+/M' AND absent IS NOT NULL THEN 'absence match' END,
+        CASE WHEN push ~ '[0-9]+:[0-9]+=[A-Z]+/M' AND cond THEN 'history match' END,
+        CASE WHEN rt THEN 'roundtrip' END]) AS k
+      WHERE k IS NOT NULL;
+  END LOOP;
+  RETURN NULL;
+END $$;
+
+SELECT is(pg_temp.compare_stream(400), NULL,
+          format('stream batch %s: push matcher = reference on 400 random clauses with history conditions, WITHIN, EMIT TIMEOUTS, FOLLOWED BY NO', b))
+  FROM generate_series(1, 10) b;
+
+SELECT cmp_ok((SELECT count(*)::int FROM stream_stats WHERE kind = 'case'), '=', 4000, '4000 stream cases compared');
+SELECT cmp_ok((SELECT count(*)::int FROM stream_stats WHERE kind = 'timeout'), '>', 150, 'many had timed-out matches');
+SELECT cmp_ok((SELECT count(*)::int FROM stream_stats WHERE kind = 'absence match'), '>', 300, 'many had matches after an absence');
+SELECT cmp_ok((SELECT count(*)::int FROM stream_stats WHERE kind = 'history match'), '>', 300, 'many had matches under history conditions');
+SELECT cmp_ok((SELECT count(*)::int FROM stream_stats WHERE kind = 'roundtrip'), '>', 800, 'many ran with serialize / restore after every row');
 
 -- Deparse round trip: parse(deparse(p)) deparses to the same text and tree.
 SELECT is((SELECT count(*)::int FROM (
