@@ -56,6 +56,14 @@ SELECT * FROM asset_stream.match_recognize(
   $$ ORDER BY day MEASURES count(*) AS n, sum(price) AS total PATTERN (a+) $$)
   AS t(n bigint, total numeric);
 
+-- the database sorts only the columns the clause and the output read: the
+-- others may have duplicate names or a NOT NULL domain type
+CREATE DOMAIN pos_int AS int NOT NULL CHECK (VALUE > 0);
+SELECT * FROM asset_stream.match_recognize(
+  $$SELECT day, price, day AS day, 1::mrt.pos_int AS d FROM mrt.ticker WHERE symbol = 'B'$$,
+  $$ ORDER BY price MEASURES count(*) AS n, FIRST(price) AS low PATTERN (a+) $$)
+  AS t(n bigint, low numeric);
+
 -- empty input, and a partition without a match
 SELECT count(*) FROM asset_stream.match_recognize(
   'SELECT * FROM mrt.ticker WHERE false',

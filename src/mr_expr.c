@@ -27,11 +27,14 @@
  */
 #include "postgres.h"
 
+#include "access/sysattr.h"
+
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/executor.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
+#include "optimizer/optimizer.h"
 #include "parser/parse_coerce.h"
 #include "parser/parse_collate.h"
 #include "parser/parse_expr.h"
@@ -354,9 +357,51 @@ mr_exprs_compile(const MrClause *clause, TupleDesc input, MrFetchRow fetch, void
 		if (e->defines[i] && !e->defines[i]->history_free)
 			e->history_free = false;
 	e->nparams = list_length(cx.paramlist);
+	e->params = palloc(sizeof(MrParam *) * Max(e->nparams, 1));
+	for (int i = 0; i < e->nparams; i++)
+		e->params[i] = (MrParam *) list_nth(cx.paramlist, i);
 	mr_init_runtime(e);
 	MemoryContextSwitchTo(old);
 	return e;
+}
+
+/*
+ * The input columns the expressions read (attribute numbers from 1), or
+ * NULL with *all set when one of them needs the whole row.
+ */
+Bitmapset *
+mr_exprs_columns_used(const MrExprs *e, bool *all)
+{
+	Bitmapset  *offset = NULL;
+	Bitmapset  *cols = NULL;
+	int			i;
+
+	for (i = 0; i < e->nprimary; i++)
+		if (e->defines[i] != NULL)
+			pull_varattnos((Node *) e->defines[i]->expr, 1, &offset);
+	for (i = 0; i < e->nmeasures; i++)
+		pull_varattnos((Node *) e->measures[i].expr, 1, &offset);
+	for (i = 0; i < e->nparams; i++)
+	{
+		MrParam    *p = e->params[i];
+
+		if (p->argexpr != NULL)
+			pull_varattnos((Node *) p->argexpr, 1, &offset);
+		for (int a = 0; a < p->nargs; a++)
+			pull_varattnos((Node *) p->argexprs[a], 1, &offset);
+	}
+	*all = false;
+	i = -1;
+	while ((i = bms_next_member(offset, i)) >= 0)
+	{
+		AttrNumber	attno = i + FirstLowInvalidHeapAttributeNumber;
+
+		if (attno == 0)
+			*all = true;
+		else if (attno > 0)
+			cols = bms_add_member(cols, attno);
+	}
+	return *all ? NULL : cols;
 }
 
 bool

@@ -31,6 +31,7 @@
 #define MR_EXPR_H
 
 #include "access/tupdesc.h"
+#include "nodes/bitmapset.h"
 #include "executor/tuptable.h"
 
 #include "mr_clause.h"
@@ -80,6 +81,12 @@ typedef struct MrExprs MrExprs;
  */
 extern MrExprs *mr_exprs_compile(const MrClause *clause, TupleDesc input,
 								 MrFetchRow fetch, void *fetch_arg);
+
+/*
+ * The input columns the expressions read (attribute numbers from 1), or
+ * NULL with *all set when one of them needs the whole row.
+ */
+extern Bitmapset *mr_exprs_columns_used(const MrExprs *e, bool *all);
 
 /* True if every DEFINE looks only at its row and physical PREV/NEXT. */
 extern bool mr_exprs_history_free(const MrExprs *e);

@@ -47,6 +47,7 @@
 #include "utils/datum.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/plancache.h"
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 #include "utils/typcache.h"
@@ -85,9 +86,11 @@ typedef struct MrSrf
 	Datum		complete_until_tz;	/* the argument */
 	bool		backtrack;
 
-	/* input binding (mr_startup) */
+	/* input binding (mr_prepare) */
 	bool		started;
 	TupleDesc	indesc;
+	bool	   *needed;			/* per input column: read by the clause or
+								 * the output (others are sent as NULL) */
 	int			npart;
 	int		   *part_att;
 	FmgrInfo   *part_eq;
@@ -126,6 +129,7 @@ typedef struct MrSrf
 	ExprContext *coerce_econtext;	/* for MrOutCol.coerce; $1 = the value */
 } MrSrf;
 
+static void mr_prepare(MrSrf *st, TupleDesc desc);
 static void mr_startup(DestReceiver *self, int operation, TupleDesc typeinfo);
 static bool mr_receive(TupleTableSlot *slot, DestReceiver *self);
 static void mr_shutdown(DestReceiver *self) {}
@@ -189,40 +193,102 @@ mr_item_column(MrSrf *st, const MrExpr *e, const char *what)
 	return NULL;				/* keep the compiler quiet */
 }
 
-/* The wrapped input query: sorted by partition and order columns. */
+/* The input text without a trailing semicolon (it would end the subquery). */
+static char *
+mr_input_text(const char *input)
+{
+	int			len = strlen(input);
+
+	while (len > 0 && (input[len - 1] == ';' || isspace((unsigned char) input[len - 1])))
+		len--;
+	return pnstrdup(input, len);
+}
+
+/* The input query's row description, from planning it (not running it). */
+static TupleDesc
+mr_input_desc(const char *input)
+{
+	SPIPlanPtr	plan = SPI_prepare(psprintf("SELECT * FROM (%s\n) AS mr_input", input), 0, NULL);
+	List	   *sources;
+	CachedPlanSource *ps;
+
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	sources = SPI_plan_get_plan_sources(plan);
+	if (list_length(sources) != 1 ||
+		(ps = (CachedPlanSource *) linitial(sources))->resultDesc == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: input must be a single query that returns rows", MR_FNAME)));
+	return CreateTupleDescCopy(ps->resultDesc);
+}
+
+/*
+ * The query that feeds the matcher: the input, its columns renamed to
+ * c1, c2, ... (so that duplicate names do no harm), only the columns the
+ * clause and the output read (the others NULL, so that the database sorts
+ * narrow rows), ordered by the partition and order columns (by position).
+ */
 static char *
 mr_sorted_query(MrSrf *st, const char *input)
 {
 	MrClause   *c = st->clause;
+	TupleDesc	desc = st->indesc;
 	StringInfoData buf;
-	int			len = strlen(input);
 	int			i;
-	bool		first = true;
 
-	/* a trailing semicolon would end the subquery */
-	while (len > 0 && (input[len - 1] == ';' || isspace((unsigned char) input[len - 1])))
-		len--;
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "SELECT * FROM (%.*s\n) AS mr_input", len, input);
-	for (i = 0; i < c->npartition; i++)
+	appendStringInfoString(&buf, "SELECT ");
+	for (i = 0; i < desc->natts; i++)
 	{
-		char	   *name = mr_item_column(st, &c->partition[i], "PARTITION BY");
+		Form_pg_attribute a = TupleDescAttr(desc, i);
 
-		appendStringInfo(&buf, "%s%s", first ? " ORDER BY " : ", ", quote_identifier(name));
-		first = false;
+		if (i > 0)
+			appendStringInfoString(&buf, ", ");
+		if (st->needed[i])
+			appendStringInfo(&buf, "c%d", i + 1);
+		else
+			appendStringInfo(&buf, "NULL::%s",
+							 format_type_be_qualified(getBaseType(a->atttypid)));
+		appendStringInfo(&buf, " AS %s", quote_identifier(NameStr(a->attname)));
 	}
+	appendStringInfo(&buf, " FROM (%s\n) AS mr_input(", input);
+	for (i = 0; i < desc->natts; i++)
+		appendStringInfo(&buf, "%sc%d", i > 0 ? ", " : "", i + 1);
+	appendStringInfoChar(&buf, ')');
+	for (i = 0; i < c->npartition; i++)
+		appendStringInfo(&buf, "%s%d", i == 0 ? " ORDER BY " : ", ", st->part_att[i] + 1);
 	for (i = 0; i < c->norder; i++)
 	{
 		MrOrderItem *o = &c->order[i];
-		char	   *name = mr_item_column(st, &o->expr, "ORDER BY");
 
-		appendStringInfo(&buf, "%s%s%s%s", first ? " ORDER BY " : ", ",
-						 quote_identifier(name), o->desc ? " DESC" : "",
+		appendStringInfo(&buf, "%s%d%s%s", i == 0 && c->npartition == 0 ? " ORDER BY " : ", ",
+						 st->order_att[i] + 1, o->desc ? " DESC" : "",
 						 o->nulls == MR_NULLS_FIRST ? " NULLS FIRST" :
 						 o->nulls == MR_NULLS_LAST ? " NULLS LAST" : "");
-		first = false;
 	}
 	return buf.data;
+}
+
+/* Which input columns the query must carry: keys, expressions, output. */
+static void
+mr_needed_columns(MrSrf *st)
+{
+	int			natts = st->indesc->natts;
+	bool		all;
+	Bitmapset  *cols = mr_exprs_columns_used(st->exprs, &all);
+	int			i;
+
+	st->needed = palloc0(sizeof(bool) * Max(natts, 1));
+	for (i = 0; i < natts; i++)
+		st->needed[i] = all || bms_is_member(i + 1, cols);
+	for (i = 0; i < st->npart; i++)
+		st->needed[st->part_att[i]] = true;
+	for (i = 0; i < st->clause->norder; i++)
+		st->needed[st->order_att[i]] = true;
+	for (i = 0; i < st->outdesc->natts; i++)
+		if (!st->out[i].measure)
+			st->needed[st->out[i].index] = true;
 }
 
 Datum
@@ -252,7 +318,6 @@ mr_match_recognize(PG_FUNCTION_ARGS)
 										ALLOCSET_DEFAULT_SIZES);
 	st->keycxt = AllocSetContextCreate(st->callcxt, "asset_stream match_recognize key",
 									   ALLOCSET_SMALL_SIZES);
-	query = mr_sorted_query(st, input);
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	st->tstore = rsinfo->setResult;
@@ -266,6 +331,9 @@ mr_match_recognize(PG_FUNCTION_ARGS)
 
 	if ((rc = SPI_connect()) != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed: %s", SPI_result_code_string(rc));
+	input = mr_input_text(input);
+	mr_prepare(st, mr_input_desc(input));
+	query = mr_sorted_query(st, input);
 	plan = SPI_prepare(query, 0, NULL);
 	if (plan == NULL)
 		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
@@ -548,14 +616,17 @@ static bool mr_define_hook(void *arg, int var, int64 row, int64 start,
 						   const int32 *labels, int64 match_number);
 static void mr_emit_hook(void *arg, const MrResult *r);
 
+/*
+ * Bind the input's columns (desc: the input query's row description) and
+ * set up the expressions, the row store and the matcher.
+ */
 static void
-mr_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+mr_prepare(MrSrf *st, TupleDesc desc)
 {
-	MrSrf	   *st = (MrSrf *) self;
 	MemoryContext old = MemoryContextSwitchTo(st->callcxt);
 	MrMatcherHooks hooks;
 
-	st->indesc = CreateTupleDescCopy(typeinfo);
+	st->indesc = CreateTupleDescCopy(desc);
 	mr_bind_keys(st, st->indesc);
 	st->rows = mr_rowstore_create(st->indesc, work_mem);
 	st->exprs = mr_exprs_compile(st->clause, st->indesc, mr_fetch, st);
@@ -579,8 +650,25 @@ mr_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
 		st->matcher = mr_matcher_create(st->clause, st->prog,
 										mr_exprs_history_free(st->exprs),
 										as_max_partial_matches, &hooks);
-	st->started = true;
+	mr_needed_columns(st);
 	MemoryContextSwitchTo(old);
+}
+
+/* The sorted query must send the rows mr_prepare bound to. */
+static void
+mr_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+	MrSrf	   *st = (MrSrf *) self;
+	int			i;
+
+	if (typeinfo->natts != st->indesc->natts)
+		elog(ERROR, "match_recognize: the sorted input has %d columns, not %d",
+			 typeinfo->natts, st->indesc->natts);
+	for (i = 0; i < typeinfo->natts; i++)
+		if (st->needed[i] &&
+			TupleDescAttr(typeinfo, i)->atttypid != TupleDescAttr(st->indesc, i)->atttypid)
+			elog(ERROR, "match_recognize: column %d of the sorted input changed type", i + 1);
+	st->started = true;
 }
 
 /* ----------------------------------------------------------- the rows */
