@@ -297,7 +297,7 @@ mr_init_runtime(MrExprs *e)
 	for (int i = 0; i < MR_MAX_LEVELS; i++)
 	{
 		e->levels[i].econtext = CreateStandaloneExprContext();
-		e->levels[i].slot = MakeSingleTupleTableSlot(e->desc, &TTSOpsMinimalTuple);
+		e->levels[i].slot = MakeSingleTupleTableSlot(e->desc, &TTSOpsVirtual);
 		e->levels[i].row = -1;
 		e->levels[i].loaded_row = -1;
 	}

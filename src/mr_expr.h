@@ -111,11 +111,19 @@ extern Oid	mr_exprs_measure_type(const MrExprs *e, int i, int32 *typmod);
 extern Datum mr_exprs_measure(MrExprs *e, int i, const MrMatchView *m, bool *isnull);
 
 /*
- * The driver's rows moved: after every append, release or reset of the
- * row store, call this before the next evaluation (slots that still hold
- * a row are reused only until then).
+ * The driver's rows moved: after the rows a fetch filled a slot with may
+ * have moved or changed (a spill to file, a new partition), call this
+ * before the next evaluation; slots that still hold a row are reused only
+ * until then.  Releasing rows that are never fetched again needs no call.
  */
 extern void mr_exprs_rows_moved(MrExprs *e);
+
+/*
+ * Row `row` is also in `slot` (the driver's incoming row, already
+ * deformed): evaluations at that row read it from there instead of
+ * fetching it, until the next call.  slot NULL: no such row.
+ */
+extern void mr_exprs_set_current(MrExprs *e, int64 row, TupleTableSlot *slot);
 
 extern void mr_exprs_free(MrExprs *e);
 

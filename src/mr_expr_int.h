@@ -107,7 +107,7 @@ typedef struct MrCompiled
 /* A row being evaluated: the current row (level 0) or a navigated one. */
 typedef struct MrLevel
 {
-	ExprContext *econtext;		/* scan tuple = slot */
+	ExprContext *econtext;		/* scan tuple = slot, or the driver's current row */
 	TupleTableSlot *slot;
 	int64		row;			/* -1: none */
 	int64		loaded_row;		/* the row in slot, if loaded_epoch is current */
@@ -146,6 +146,8 @@ struct MrExprs
 
 	/* run time */
 	uint64		rows_epoch;		/* bumped when the driver's rows move */
+	int64		cur_row;		/* the row in cur_slot (mr_exprs_set_current) */
+	TupleTableSlot *cur_slot;	/* NULL: none */
 	const MrMatchView *view;
 	bool		in_define;
 	int			depth;			/* level of the row being evaluated */

@@ -147,8 +147,13 @@ mr_level_load(MrExprs *e, MrLevel *level, int64 row, bool need_slot)
 	level->econtext->ecxt_scantuple = level->slot;
 	if (!need_slot)
 		return true;
+	if (row == e->cur_row && e->cur_slot != NULL)
+	{
+		level->econtext->ecxt_scantuple = e->cur_slot;
+		return true;
+	}
 	/* the slot may still hold that row (several conditions at one row) */
-	if (level->loaded_row == row && level->loaded_epoch == e->rows_epoch)
+	if (row >= 0 && level->loaded_row == row && level->loaded_epoch == e->rows_epoch)
 		return true;
 	found = row >= 0 && e->fetch(e->fetch_arg, row, level->slot);
 	level->loaded_row = found ? row : -1;
@@ -156,11 +161,18 @@ mr_level_load(MrExprs *e, MrLevel *level, int64 row, bool need_slot)
 	return found;
 }
 
-/* The driver's rows moved (appended, released, reset): reload slots. */
+/* The driver's rows moved (spilled, reset): reload slots. */
 void
 mr_exprs_rows_moved(MrExprs *e)
 {
 	e->rows_epoch++;
+}
+
+void
+mr_exprs_set_current(MrExprs *e, int64 row, TupleTableSlot *slot)
+{
+	e->cur_row = slot != NULL ? row : -1;
+	e->cur_slot = slot;
 }
 
 /* ------------------------------------------------------------- Params */
@@ -180,7 +192,7 @@ mr_nav_value(MrExprs *e, MrParam *p, bool *isnull)
 	{
 		/* a plain column: no expression to run */
 		if (mr_level_load(e, level, row, true))
-			value = slot_getattr(level->slot, p->arg_attno, isnull);
+			value = slot_getattr(level->econtext->ecxt_scantuple, p->arg_attno, isnull);
 	}
 	else if (mr_level_load(e, level, row, p->arg_scan))
 		value = ExecEvalExprSwitchContext(p->arg, level->econtext, isnull);

@@ -6,9 +6,12 @@
  * The retained rows, [base, count), sit in a ring of 8-byte entries
  * indexed by row - base.  The older ones, [base, mem_first), have been
  * written to a temporary BufFile and their entry holds the row's file
- * position; the newer ones, [mem_first, count), are MinimalTuples in a
- * generation memory context (rows come and go in FIFO order, which is what
- * that context is made for) and their entry holds the pointer.
+ * position; the newer ones, [mem_first, count), are in a generation
+ * memory context (rows come and go in FIFO order, which is what that
+ * context is made for) and their entry holds the pointer.  A row is kept
+ * deformed, as its Datums and null flags followed by copies of its
+ * by-reference values, so a fetch copies a few words into a virtual slot
+ * and nothing is deformed again.
  *
  * When the rows in memory take more than the budget (mem_kb), the oldest
  * are written to the file until they take at most 7/8 of it, so that the
@@ -19,15 +22,16 @@
  * grows with the largest backlog, not with the partition.  A reset closes
  * the file (the next spill creates another one).
  *
- * A fetch of a row in memory stores the tuple itself in the slot
- * (shouldFree = false); a fetch of a row in the file reads it into memory
- * of the slot's context, which the slot then owns.
+ * A fetch of a row in memory points the slot's values into the row; a
+ * fetch of a row in the file reads it into a buffer the store keeps for
+ * that slot (reused by the slot's next fetch from the file).
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "storage/buffile.h"
+#include "utils/expandeddatum.h"
 #include "utils/memutils.h"
 
 #include "mr_rowstore.h"
@@ -35,18 +39,35 @@
 /* A retained row: in memory (row >= mem_first) or in the file. */
 typedef union MrRowRef
 {
-	MinimalTuple tuple;
+	char	   *row;			/* a row in memory, see below */
 	int64		offset;			/* BufFileTell position, see file_pos() */
 } MrRowRef;
+
+/*
+ * A row is one chunk: natts Datums, natts null flags, then the bytes of
+ * its by-reference values, each MAXALIGNed, which the Datums point to.
+ * In the file the same chunk follows its length (uint32), with each
+ * by-reference Datum replaced by the value's offset from the chunk's start.
+ */
+#define ROW_VALUES(row)			((Datum *) (row))
+#define ROW_NULLS(rs, row)		((bool *) ((row) + (rs)->nulls_off))
+
+/* Where a fetch into `slot` of a row in the file keeps the row. */
+typedef struct MrReadBuf
+{
+	TupleTableSlot *slot;
+	char	   *buf;
+	Size		size;
+} MrReadBuf;
 
 #define MR_RING_INITIAL 1024
 
 struct MrRowStore
 {
 	MemoryContext cxt;			/* this struct, the ring, the BufFile */
-	MemoryContext rowcxt;		/* the tuples in memory */
+	MemoryContext rowcxt;		/* the rows in memory */
 	TupleDesc	desc;
-	int64		mem_limit;		/* budget for the tuples, in bytes */
+	int64		mem_limit;		/* budget for the rows, in bytes */
 
 	int64		base;			/* first retained row */
 	int64		mem_first;		/* first row in memory (base <= it <= count) */
@@ -56,8 +77,17 @@ struct MrRowStore
 	int64		ring_size;		/* a power of two */
 	int64		head;
 
-	int64		mem_bytes;		/* chunk space of the tuples in memory */
+	int64		mem_bytes;		/* chunk space of the rows in memory */
 	int64		spilled;		/* rows written to the file since creation */
+	int			natts;
+	int16	   *attlen;			/* per column */
+	bool	   *attbyval;
+	Size		nulls_off;		/* of the null flags in a row */
+	Size		data_off;		/* of the first by-reference value */
+	MrReadBuf  *bufs;			/* one per slot rows were read into */
+	int			nbufs;
+	int			bufs_cap;
+	uint64		generation;		/* bumped when rows in memory move or all go */
 
 	BufFile    *file;			/* created at the first spill */
 	int64		write_pos;		/* where the next spilled row goes */
@@ -116,12 +146,22 @@ mr_rowstore_create(TupleDesc desc, int mem_kb)
 								ALLOCSET_SMALL_SIZES);
 	rs = MemoryContextAllocZero(cxt, sizeof(MrRowStore));
 	rs->cxt = cxt;
-	rs->rowcxt = GenerationContextCreate(cxt, "MATCH_RECOGNIZE tuples",
+	rs->rowcxt = GenerationContextCreate(cxt, "MATCH_RECOGNIZE row values",
 										 0, 8 * 1024, 1024 * 1024);
 	rs->desc = desc;
 	rs->mem_limit = (int64) Max(mem_kb, 0) * 1024;
 	rs->ring_size = MR_RING_INITIAL;
 	rs->ring = MemoryContextAlloc(cxt, rs->ring_size * sizeof(MrRowRef));
+	rs->natts = desc->natts;
+	rs->attlen = MemoryContextAlloc(cxt, sizeof(int16) * Max(rs->natts, 1));
+	rs->attbyval = MemoryContextAlloc(cxt, sizeof(bool) * Max(rs->natts, 1));
+	for (int i = 0; i < rs->natts; i++)
+	{
+		rs->attlen[i] = TupleDescAttr(desc, i)->attlen;
+		rs->attbyval[i] = TupleDescAttr(desc, i)->attbyval;
+	}
+	rs->nulls_off = sizeof(Datum) * rs->natts;
+	rs->data_off = MAXALIGN(rs->nulls_off + rs->natts);
 	return rs;
 }
 
@@ -143,6 +183,27 @@ ring_grow(MrRowStore *rs)
 	rs->ring = ring;
 	rs->ring_size *= 2;
 	rs->head = 0;
+}
+
+/* Bytes a by-reference value takes in a row (expanded objects flattened). */
+static inline Size
+value_size(MrRowStore *rs, int i, Datum v)
+{
+	if (rs->attlen[i] > 0)
+		return rs->attlen[i];
+	if (rs->attlen[i] == -2)
+		return strlen(DatumGetCString(v)) + 1;
+	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(v)))
+		return EOH_get_flat_size(DatumGetEOHP(v));
+	return VARSIZE_ANY(DatumGetPointer(v));
+}
+
+/* Total row length of rows in the file, as read back: a sanity bound. */
+static void
+check_row_length(MrRowStore *rs, uint32 len)
+{
+	if (len < rs->data_off || len > MaxAllocSize)
+		elog(ERROR, "corrupt MATCH_RECOGNIZE temporary file: row length %u", len);
 }
 
 /*
@@ -172,16 +233,27 @@ spill_oldest(MrRowStore *rs)
 	if (!rs->at_write_pos)
 		file_seek(rs->file, rs->write_pos);
 	rs->at_write_pos = true;
+	rs->generation++;
 
 	while (rs->mem_bytes > target && rs->mem_first < rs->count - 1)
 	{
 		MrRowRef   *ref = ring_entry(rs, rs->mem_first);
-		MinimalTuple tuple = ref->tuple;
+		char	   *row = ref->row;
+		Datum	   *values = ROW_VALUES(row);
+		bool	   *nulls = ROW_NULLS(rs, row);
+		uint32		len = (uint32) rs->data_off;
 
+		for (int i = 0; i < rs->natts; i++)
+			if (!nulls[i] && !rs->attbyval[i])
+			{
+				len += MAXALIGN(value_size(rs, i, values[i]));
+				values[i] = (Datum) ((char *) DatumGetPointer(values[i]) - row);
+			}
 		ref->offset = file_pos(rs->file);
-		BufFileWrite(rs->file, tuple, tuple->t_len);
-		rs->mem_bytes -= GetMemoryChunkSpace(tuple);
-		pfree(tuple);
+		BufFileWrite(rs->file, &len, sizeof(len));
+		BufFileWrite(rs->file, row, len);
+		rs->mem_bytes -= GetMemoryChunkSpace(row);
+		pfree(row);
 		rs->mem_first++;
 		rs->spilled++;
 	}
@@ -191,18 +263,49 @@ spill_oldest(MrRowStore *rs)
 int64
 mr_rowstore_append(MrRowStore *rs, TupleTableSlot *slot)
 {
-	MemoryContext old;
-	MinimalTuple tuple;
+	Size		size = rs->data_off;
+	char	   *row;
+	char	   *data;
+	Datum	   *values;
+	bool	   *nulls;
 
 	if (rs->count - rs->base == rs->ring_size)
 		ring_grow(rs);
 
-	old = MemoryContextSwitchTo(rs->rowcxt);
-	tuple = ExecCopySlotMinimalTuple(slot);
-	MemoryContextSwitchTo(old);
+	slot_getallattrs(slot);
+	for (int i = 0; i < rs->natts; i++)
+		if (!slot->tts_isnull[i] && !rs->attbyval[i])
+			size += MAXALIGN(value_size(rs, i, slot->tts_values[i]));
+	if (size > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a MATCH_RECOGNIZE input row is too large (%zu bytes)", size)));
 
-	ring_entry(rs, rs->count)->tuple = tuple;
-	rs->mem_bytes += GetMemoryChunkSpace(tuple);
+	row = MemoryContextAlloc(rs->rowcxt, size);
+	values = ROW_VALUES(row);
+	nulls = ROW_NULLS(rs, row);
+	memcpy(values, slot->tts_values, sizeof(Datum) * rs->natts);
+	memcpy(nulls, slot->tts_isnull, sizeof(bool) * rs->natts);
+	data = row + rs->data_off;
+	for (int i = 0; i < rs->natts; i++)
+	{
+		Size		n;
+		Pointer		p;
+
+		if (nulls[i] || rs->attbyval[i])
+			continue;
+		p = DatumGetPointer(values[i]);
+		n = value_size(rs, i, values[i]);
+		if (rs->attlen[i] == -1 && VARATT_IS_EXTERNAL_EXPANDED(p))
+			EOH_flatten_into(DatumGetEOHP(values[i]), data, n);
+		else
+			memcpy(data, p, n);
+		values[i] = PointerGetDatum(data);
+		data += MAXALIGN(n);
+	}
+
+	ring_entry(rs, rs->count)->row = row;
+	rs->mem_bytes += GetMemoryChunkSpace(row);
 	rs->count++;
 
 	if (rs->mem_bytes > rs->mem_limit && rs->mem_first < rs->count - 1)
@@ -216,41 +319,91 @@ mr_rowstore_count(const MrRowStore *rs)
 	return rs->count;
 }
 
-/* Read a spilled row into memory of the slot's context. */
-static MinimalTuple
-read_spilled(MrRowStore *rs, int64 offset, MemoryContext mcxt)
+uint64
+mr_rowstore_generation(const MrRowStore *rs)
+{
+	return rs->generation;
+}
+
+/* The read buffer of a slot, at least `size` bytes. */
+static char *
+slot_buffer(MrRowStore *rs, TupleTableSlot *slot, Size size)
+{
+	MrReadBuf  *b = NULL;
+
+	for (int i = 0; i < rs->nbufs; i++)
+		if (rs->bufs[i].slot == slot)
+			b = &rs->bufs[i];
+	if (b == NULL)
+	{
+		if (rs->nbufs == rs->bufs_cap)
+		{
+			rs->bufs_cap = Max(8, rs->bufs_cap * 2);
+			rs->bufs = rs->bufs == NULL
+				? MemoryContextAlloc(rs->cxt, sizeof(MrReadBuf) * rs->bufs_cap)
+				: repalloc(rs->bufs, sizeof(MrReadBuf) * rs->bufs_cap);
+		}
+		b = &rs->bufs[rs->nbufs++];
+		b->slot = slot;
+		b->buf = NULL;
+		b->size = 0;
+	}
+	if (b->size < size)
+	{
+		if (b->buf)
+			pfree(b->buf);
+		b->buf = MemoryContextAlloc(rs->cxt, size);
+		b->size = size;
+	}
+	return b->buf;
+}
+
+/* Read a row of the file into the slot's buffer; returns the row. */
+static char *
+read_spilled(MrRowStore *rs, int64 offset, TupleTableSlot *slot)
 {
 	uint32		len;
-	MinimalTuple tuple;
+	char	   *row;
+	Datum	   *values;
+	bool	   *nulls;
 
 	file_seek(rs->file, offset);
 	rs->at_write_pos = false;
 	file_read(rs->file, &len, sizeof(len));
-	if (len < SizeofMinimalTupleHeader || len > MaxAllocSize)
-		elog(ERROR, "corrupt MATCH_RECOGNIZE temporary file: tuple length %u", len);
-	tuple = MemoryContextAlloc(mcxt, len);
-	tuple->t_len = len;
-	file_read(rs->file, (char *) tuple + sizeof(len), len - sizeof(len));
-	return tuple;
+	check_row_length(rs, len);
+	row = slot_buffer(rs, slot, len);
+	file_read(rs->file, row, len);
+	values = ROW_VALUES(row);
+	nulls = ROW_NULLS(rs, row);
+	for (int i = 0; i < rs->natts; i++)
+	{
+		if (nulls[i] || rs->attbyval[i])
+			continue;
+		if ((Size) values[i] < rs->data_off || (Size) values[i] >= len)
+			elog(ERROR, "corrupt MATCH_RECOGNIZE temporary file: value offset " UINT64_FORMAT,
+				 (uint64) values[i]);
+		values[i] = PointerGetDatum(row + (Size) values[i]);
+	}
+	return row;
 }
 
 bool
 mr_rowstore_fetch(MrRowStore *rs, int64 row, TupleTableSlot *slot)
 {
-	MrRowRef   *ref;
+	char	   *r;
 
-	Assert(slot->tts_tupleDescriptor->natts == rs->desc->natts);
+	Assert(slot->tts_tupleDescriptor->natts == rs->natts);
+	Assert(TTS_IS_VIRTUAL(slot));
+	ExecClearTuple(slot);
 	if (row < rs->base || row >= rs->count)
-	{
-		ExecClearTuple(slot);
 		return false;
-	}
-	ref = ring_entry(rs, row);
 	if (row >= rs->mem_first)
-		ExecStoreMinimalTuple(ref->tuple, slot, false);
+		r = ring_entry(rs, row)->row;
 	else
-		ExecStoreMinimalTuple(read_spilled(rs, ref->offset, slot->tts_mcxt),
-							  slot, true);
+		r = read_spilled(rs, ring_entry(rs, row)->offset, slot);
+	memcpy(slot->tts_values, ROW_VALUES(r), sizeof(Datum) * rs->natts);
+	memcpy(slot->tts_isnull, ROW_NULLS(rs, r), sizeof(bool) * rs->natts);
+	ExecStoreVirtualTuple(slot);
 	return true;
 }
 
@@ -263,10 +416,10 @@ mr_rowstore_release_before(MrRowStore *rs, int64 row)
 		return;
 	for (int64 r = Max(rs->base, rs->mem_first); r < upto; r++)
 	{
-		MinimalTuple tuple = ring_entry(rs, r)->tuple;
+		char	   *row = ring_entry(rs, r)->row;
 
-		rs->mem_bytes -= GetMemoryChunkSpace(tuple);
-		pfree(tuple);
+		rs->mem_bytes -= GetMemoryChunkSpace(row);
+		pfree(row);
 	}
 	rs->head = (rs->head + (upto - rs->base)) & (rs->ring_size - 1);
 	rs->base = upto;
@@ -277,6 +430,7 @@ void
 mr_rowstore_reset(MrRowStore *rs)
 {
 	MemoryContextReset(rs->rowcxt);
+	rs->generation++;
 	if (rs->ring_size > MR_RING_INITIAL)
 	{
 		pfree(rs->ring);

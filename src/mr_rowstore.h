@@ -29,19 +29,25 @@ extern int64 mr_rowstore_append(MrRowStore *rs, TupleTableSlot *slot);
 extern int64 mr_rowstore_count(const MrRowStore *rs);
 
 /*
- * Store row `row` in slot (a slot of TTSOpsMinimalTuple made for desc).
+ * Store row `row` in slot (a virtual slot, TTSOpsVirtual, made for desc).
  * Returns false, with the slot cleared, if row < 0, row >= count or the
  * row was released.  Several slots may hold rows (the same or different)
  * at once.
  *
- * Validity: a row in memory is not copied, the slot points into the store
- * (shouldFree = false).  Its values stay valid until the slot is cleared
- * or stored again, or the next mr_rowstore_append (which may move the row
- * to the file), or the row's release, or reset, whichever comes first:
- * fetch again after appending.  A row read back from the file is copied
- * into the slot's memory context and owned by the slot (shouldFree = true).
+ * Validity: the slot's by-reference values point into the store.  A row in
+ * memory stays valid until the row's release or a change of the store's
+ * generation (an append that moved rows to the file, or a reset),
+ * whichever comes first.  A row read back from the file sits in a buffer
+ * the store keeps for that slot, valid until the slot's next fetch.
  */
 extern bool mr_rowstore_fetch(MrRowStore *rs, int64 row, TupleTableSlot *slot);
+
+/*
+ * Changes whenever rows in memory move to the file or the store is reset:
+ * while it stays the same, a slot filled by mr_rowstore_fetch for a row
+ * not yet released still holds that row.
+ */
+extern uint64 mr_rowstore_generation(const MrRowStore *rs);
 
 /*
  * Rows before `row` will not be fetched again: free them.  A row past the
@@ -54,7 +60,7 @@ extern void mr_rowstore_reset(MrRowStore *rs);
 
 /*
  * Bytes taken by the rows in memory (the index of 8 bytes per retained row
- * comes on top), and rows written to the temporary file since the store
+ * and the read buffers of slots come on top), and rows written to the temporary file since the store
  * was created (every partition).
  */
 extern int64 mr_rowstore_mem_bytes(const MrRowStore *rs);

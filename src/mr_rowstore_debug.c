@@ -10,7 +10,8 @@
  * any fetched row can be checked.  After each append a few rows are
  * fetched into a handful of slots (mostly the newest rows, some anywhere
  * in the retained range, some released or out of range), every slot still
- * holding a row is checked again, and now and then rows are released from
+ * holding a row is checked again (also right after an append that kept
+ * the store's generation), and now and then rows are released from
  * the front (sometimes past the count).  Any difference raises an error;
  * the result is a summary: 'ok: N rows x 2 partitions, S spilled, F
  * fetches'.
@@ -40,7 +41,7 @@ typedef struct CheckState
 	MrRowStore *rs;
 	TupleDesc	desc;
 	TupleTableSlot *input;		/* virtual slot of the generated row */
-	TupleTableSlot *slots[CHECK_SLOTS]; /* minimal slots fetched into */
+	TupleTableSlot *slots[CHECK_SLOTS]; /* virtual slots fetched into */
 	int64		held[CHECK_SLOTS];	/* the row each slot holds, or -1 */
 	MemoryContext rowcxt;		/* per-row scratch */
 	int64		mem_limit;
@@ -263,17 +264,21 @@ check_partition(CheckState *cs, int64 nrows)
 	for (int64 i = 0; i < nrows; i++)
 	{
 		int			nfetch;
+		uint64		generation;
 
 		CHECK_FOR_INTERRUPTS();
-		/* slots may point into the store: an append may invalidate them */
-		clear_slots(cs, PG_INT64_MAX);
-
 		old = MemoryContextSwitchTo(cs->rowcxt);
 		make_input(cs, i);
+		generation = mr_rowstore_generation(cs->rs);
 		if (mr_rowstore_append(cs->rs, cs->input) != i)
 			mismatch(i, "append returned another index");
 		MemoryContextSwitchTo(old);
 		MemoryContextReset(cs->rowcxt);
+		/* slots point into the store: valid while the generation stays */
+		if (mr_rowstore_generation(cs->rs) != generation)
+			clear_slots(cs, PG_INT64_MAX);
+		else
+			verify_held(cs);
 		if (mr_rowstore_count(cs->rs) != i + 1)
 			mismatch(i, "count");
 		if (mr_rowstore_mem_bytes(cs->rs) > cs->mem_limit + 8192)
@@ -310,7 +315,7 @@ mr_rowstore_check_sql(PG_FUNCTION_ARGS)
 	cs->input = MakeSingleTupleTableSlot(cs->desc, &TTSOpsVirtual);
 	for (int s = 0; s < CHECK_SLOTS; s++)
 	{
-		cs->slots[s] = MakeSingleTupleTableSlot(cs->desc, &TTSOpsMinimalTuple);
+		cs->slots[s] = MakeSingleTupleTableSlot(cs->desc, &TTSOpsVirtual);
 		cs->held[s] = -1;
 	}
 	cs->rowcxt = AllocSetContextCreate(CurrentMemoryContext, "mr_rowstore check",

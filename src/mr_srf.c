@@ -99,6 +99,7 @@ typedef struct MrSrf
 	int			time_att;		/* -1: event time not needed */
 	MrExprs    *exprs;
 	MrRowStore *rows;
+	uint64		rows_generation;	/* of rows, when the expressions last saw it */
 	MrMatcher  *matcher;
 	int			lookahead;
 	int			lookbehind;
@@ -631,7 +632,7 @@ mr_prepare(MrSrf *st, TupleDesc desc)
 	st->rows = mr_rowstore_create(st->indesc, work_mem);
 	st->exprs = mr_exprs_compile(st->clause, st->indesc, mr_fetch, st);
 	mr_bind_output(st, st->indesc);
-	st->outslot = MakeSingleTupleTableSlot(st->indesc, &TTSOpsMinimalTuple);
+	st->outslot = MakeSingleTupleTableSlot(st->indesc, &TTSOpsVirtual);
 	st->key = palloc(sizeof(Datum) * Max(st->npart, 1));
 	st->keynull = palloc(sizeof(bool) * Max(st->npart, 1));
 	/* NEXT in DEFINE, and in MEASURES of a match being emitted */
@@ -771,10 +772,7 @@ mr_push_one(MrSrf *st)
 	st->pushed++;
 	oldest = mr_matcher_oldest_row(st->matcher) - st->lookbehind;
 	if (oldest > 0)
-	{
 		mr_rowstore_release_before(st->rows, oldest);
-		mr_exprs_rows_moved(st->exprs);
-	}
 }
 
 static bool
@@ -782,6 +780,7 @@ mr_receive(TupleTableSlot *slot, DestReceiver *self)
 {
 	MrSrf	   *st = (MrSrf *) self;
 	MemoryContext old = MemoryContextSwitchTo(st->callcxt);
+	int64		row;
 
 	CHECK_FOR_INTERRUPTS();
 	if (mr_key_changed(st, slot))
@@ -790,12 +789,21 @@ mr_receive(TupleTableSlot *slot, DestReceiver *self)
 			mr_end_partition(st);
 		mr_store_key(st, slot);
 	}
-	mr_rowstore_append(st->rows, slot);
-	mr_exprs_rows_moved(st->exprs);
+	row = mr_rowstore_append(st->rows, slot);
+	if (mr_rowstore_generation(st->rows) != st->rows_generation)
+	{
+		st->rows_generation = mr_rowstore_generation(st->rows);
+		mr_exprs_rows_moved(st->exprs);
+	}
 	mr_keep_time(st, slot);
 	if (!st->backtrack)
+	{
+		/* conditions at this row read it straight from the slot */
+		mr_exprs_set_current(st->exprs, row, slot);
 		while (st->pushed + st->lookahead < mr_rowstore_count(st->rows))
 			mr_push_one(st);
+		mr_exprs_set_current(st->exprs, -1, NULL);
+	}
 	MemoryContextSwitchTo(old);
 	return true;
 }
