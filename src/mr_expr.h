@@ -40,6 +40,13 @@
 typedef bool (*MrFetchRow) (void *arg, int64 row, TupleTableSlot *slot);
 
 /*
+ * Column attno (1-based) of partition row `row` without a slot, valid as
+ * long as a slot MrFetchRow filled would be; false if the driver cannot
+ * (the row is then fetched into a slot).
+ */
+typedef bool (*MrFetchValue) (void *arg, int64 row, int attno, Datum *value, bool *isnull);
+
+/*
  * A (partial) match as expressions see it.
  *
  * DEFINE of variable v at row r: start = the thread's start row, nrows =
@@ -124,6 +131,9 @@ extern void mr_exprs_rows_moved(MrExprs *e);
  * fetching it, until the next call.  slot NULL: no such row.
  */
 extern void mr_exprs_set_current(MrExprs *e, int64 row, TupleTableSlot *slot);
+
+/* Optional: navigation to a plain column reads it with fetch_value. */
+extern void mr_exprs_set_fetch_value(MrExprs *e, MrFetchValue fetch_value);
 
 extern void mr_exprs_free(MrExprs *e);
 

@@ -126,6 +126,7 @@ struct MrExprs
 	MemoryContext cxt;
 	TupleDesc	desc;
 	MrFetchRow	fetch;
+	MrFetchValue fetch_value;	/* NULL: plain columns go through a slot too */
 	void	   *fetch_arg;
 
 	int			nvars;

@@ -169,6 +169,12 @@ mr_exprs_rows_moved(MrExprs *e)
 }
 
 void
+mr_exprs_set_fetch_value(MrExprs *e, MrFetchValue fetch_value)
+{
+	e->fetch_value = fetch_value;
+}
+
+void
 mr_exprs_set_current(MrExprs *e, int64 row, TupleTableSlot *slot)
 {
 	e->cur_row = slot != NULL ? row : -1;
@@ -187,6 +193,19 @@ mr_nav_value(MrExprs *e, MrParam *p, bool *isnull)
 	*isnull = true;
 	if (row < 0)
 		return (Datum) 0;
+	if (p->arg_attno > 0)
+	{
+		/* a plain column of a row held as it is: no slot */
+		if (row == e->cur_row && e->cur_slot != NULL)
+			value = slot_getattr(e->cur_slot, p->arg_attno, isnull);
+		else if (e->fetch_value == NULL ||
+				 !e->fetch_value(e->fetch_arg, row, p->arg_attno, &value, isnull))
+			goto through_slot;
+		if (*isnull)
+			return (Datum) 0;
+		return datumCopy(value, p->typbyval, p->typlen);
+	}
+through_slot:
 	level = mr_level_enter(e);
 	if (p->arg_attno > 0)
 	{

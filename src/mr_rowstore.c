@@ -407,6 +407,20 @@ mr_rowstore_fetch(MrRowStore *rs, int64 row, TupleTableSlot *slot)
 	return true;
 }
 
+bool
+mr_rowstore_value(MrRowStore *rs, int64 row, int attno, Datum *value, bool *isnull)
+{
+	char	   *r;
+
+	Assert(attno >= 1 && attno <= rs->natts);
+	if (row < rs->mem_first || row >= rs->count)
+		return false;
+	r = ring_entry(rs, row)->row;
+	*isnull = ROW_NULLS(rs, r)[attno - 1];
+	*value = ROW_VALUES(r)[attno - 1];
+	return true;
+}
+
 void
 mr_rowstore_release_before(MrRowStore *rs, int64 row)
 {

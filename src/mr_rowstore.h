@@ -43,6 +43,14 @@ extern int64 mr_rowstore_count(const MrRowStore *rs);
 extern bool mr_rowstore_fetch(MrRowStore *rs, int64 row, TupleTableSlot *slot);
 
 /*
+ * Column attno (1-based) of row `row` if that row is in memory (valid as a
+ * fetched row in memory is); false if it is released, absent or in the
+ * file (fetch it into a slot instead).
+ */
+extern bool mr_rowstore_value(MrRowStore *rs, int64 row, int attno,
+							  Datum *value, bool *isnull);
+
+/*
  * Changes whenever rows in memory move to the file or the store is reset:
  * while it stays the same, a slot filled by mr_rowstore_fetch for a row
  * not yet released still holds that row.
