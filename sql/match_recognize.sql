@@ -112,7 +112,26 @@ SELECT count(*) FROM asset_stream.match_recognize(
   $$ ORDER BY i MEASURES FIRST(a.pad) = LAST(a.pad) AS same ALL ROWS PER MATCH PATTERN (a+) $$)
   AS t(i int, same boolean)
 WHERE same;
+-- rows are kept deformed: an expanded array (array_append returns one) is
+-- flattened, fixed-length by-reference values (interval, uuid) and a
+-- cstring are copied, and all come back right from the temporary file
+SELECT count(*), sum(n), bool_and(first_arr = ARRAY[first_i, first_i]) AS arr_ok,
+       bool_and(last_iv = make_interval(secs => last_i)) AS iv_ok,
+       bool_and(first_u = md5(first_i::text)::uuid) AS u_ok, bool_and(last_cs = 'c' || last_i) AS cs_ok
+  FROM asset_stream.match_recognize(
+  $$SELECT i, array_append(ARRAY[i], i) AS arr, make_interval(secs => i) AS iv,
+           md5(i::text)::uuid AS u, textout('c' || i) AS cs, repeat('y', 300) AS pad
+      FROM generate_series(1, 20000) i$$,
+  $$ ORDER BY i
+     MEASURES FIRST(arr) AS first_arr, FIRST(i) AS first_i, LAST(iv) AS last_iv, LAST(i) AS last_i,
+              FIRST(u) AS first_u, textin(LAST(cs)) AS last_cs, count(*) AS n
+     PATTERN (a+) DEFINE a AS i - FIRST(a.i) < 1000 AND length(pad) = 300 $$)
+  AS t(first_arr int[], first_i int, last_iv interval, last_i int, first_u uuid, last_cs text, n bigint);
 RESET work_mem;
+SELECT * FROM asset_stream.match_recognize(
+  $$SELECT i, array_append(ARRAY[i], i) AS arr FROM generate_series(1, 3) i$$,
+  $$ ORDER BY i MEASURES PREV(arr) AS prev_arr ALL ROWS PER MATCH PATTERN (a+) $$)
+  AS t(i int, arr int[], prev_arr int[]);
 
 -- ---------------------------------------------------------------- errors
 \set VERBOSITY default

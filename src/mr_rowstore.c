@@ -348,12 +348,12 @@ slot_buffer(MrRowStore *rs, TupleTableSlot *slot, Size size)
 		b->buf = NULL;
 		b->size = 0;
 	}
-	if (b->size < size)
+	if (b->buf == NULL || b->size < size)
 	{
 		if (b->buf)
 			pfree(b->buf);
-		b->buf = MemoryContextAlloc(rs->cxt, size);
-		b->size = size;
+		b->size = Max(size, 64);
+		b->buf = MemoryContextAlloc(rs->cxt, b->size);
 	}
 	return b->buf;
 }
