@@ -143,7 +143,8 @@ mr_level_load(MrExprs *e, MrLevel *level, int64 row, bool need_slot)
 	bool		found;
 
 	level->row = row;
-	ResetExprContext(level->econtext);
+	if (!level->econtext->ecxt_per_tuple_memory->isReset)
+		ResetExprContext(level->econtext);
 	level->econtext->ecxt_scantuple = level->slot;
 	if (!need_slot)
 		return true;

@@ -6,17 +6,18 @@
  * The retained rows, [base, count), sit in a ring of 8-byte entries
  * indexed by row - base.  The older ones, [base, mem_first), have been
  * written to a temporary BufFile and their entry holds the row's file
- * position; the newer ones, [mem_first, count), are in a generation
- * memory context (rows come and go in FIFO order, which is what that
- * context is made for) and their entry holds the pointer.  A row is kept
- * deformed, as its Datums and null flags followed by copies of its
- * by-reference values, so a fetch copies a few words into a virtual slot
- * and nothing is deformed again.
+ * position; the newer ones, [mem_first, count), are in memory and their
+ * entry holds the pointer.  A row is kept deformed, as its Datums and null
+ * flags followed by copies of its by-reference values, so a fetch copies a
+ * few words into a virtual slot and nothing is deformed again.  Rows are
+ * laid one after the other in blocks of 16 kB (an eighth of a budget
+ * under 128 kB; a larger row gets a block of its own); rows come and go in FIFO order, so a block is freed, or
+ * kept as the one spare, when its newest row is released or spilled.
  *
  * When the rows in memory take more than the budget (mem_kb), the oldest
  * are written to the file until they take at most 7/8 of it, so that the
  * file is written in runs rather than one row per append; the newest row
- * always stays in memory.  Released rows in memory are freed at once;
+ * always stays in memory.  Released rows in memory go with their block;
  * released rows in the file are not reclaimed, but once no retained row
  * is in the file the next spill writes from its start again, so the file
  * grows with the largest backlog, not with the partition.  A reset closes
@@ -52,6 +53,24 @@ typedef union MrRowRef
 #define ROW_VALUES(row)			((Datum *) (row))
 #define ROW_NULLS(rs, row)		((bool *) ((row) + (rs)->nulls_off))
 
+/*
+ * Rows in memory sit one after the other in blocks; a block is freed (or
+ * kept as the spare) when its last row is released or spilled, so memory
+ * is reused in FIFO order without a palloc per row.
+ */
+typedef struct MrBlock
+{
+	struct MrBlock *next;		/* the next newer block */
+	Size		size;			/* bytes for rows after this header */
+	Size		used;
+	int64		last_row;		/* the newest row in the block */
+} MrBlock;
+
+/* Block size: 16 kB, or an eighth of a small budget (at least 1 kB). */
+#define MR_BLOCK_SIZE (16 * 1024)
+#define MR_BLOCK_MIN (1024)
+#define BLOCK_DATA(b)	((char *) (b) + MAXALIGN(sizeof(MrBlock)))
+
 /* Where a fetch into `slot` of a row in the file keeps the row. */
 typedef struct MrReadBuf
 {
@@ -65,7 +84,11 @@ typedef struct MrReadBuf
 struct MrRowStore
 {
 	MemoryContext cxt;			/* this struct, the ring, the BufFile */
-	MemoryContext rowcxt;		/* the rows in memory */
+	MemoryContext rowcxt;		/* the blocks of rows in memory */
+	MrBlock    *oldest;			/* blocks holding rows in memory, oldest */
+	MrBlock    *newest;			/* first; rows are added to the newest */
+	MrBlock    *spare;			/* a free block of block_size, reused */
+	Size		block_size;
 	TupleDesc	desc;
 	int64		mem_limit;		/* budget for the rows, in bytes */
 
@@ -77,7 +100,7 @@ struct MrRowStore
 	int64		ring_size;		/* a power of two */
 	int64		head;
 
-	int64		mem_bytes;		/* chunk space of the rows in memory */
+	int64		mem_bytes;		/* size of the blocks in oldest .. newest */
 	int64		spilled;		/* rows written to the file since creation */
 	int			natts;
 	int16	   *attlen;			/* per column */
@@ -146,10 +169,11 @@ mr_rowstore_create(TupleDesc desc, int mem_kb)
 								ALLOCSET_SMALL_SIZES);
 	rs = MemoryContextAllocZero(cxt, sizeof(MrRowStore));
 	rs->cxt = cxt;
-	rs->rowcxt = GenerationContextCreate(cxt, "MATCH_RECOGNIZE row values",
-										 0, 8 * 1024, 1024 * 1024);
+	rs->rowcxt = AllocSetContextCreate(cxt, "MATCH_RECOGNIZE row values",
+									   ALLOCSET_DEFAULT_SIZES);
 	rs->desc = desc;
 	rs->mem_limit = (int64) Max(mem_kb, 0) * 1024;
+	rs->block_size = MAXALIGN(Min(MR_BLOCK_SIZE, Max(rs->mem_limit / 8, MR_BLOCK_MIN)));
 	rs->ring_size = MR_RING_INITIAL;
 	rs->ring = MemoryContextAlloc(cxt, rs->ring_size * sizeof(MrRowRef));
 	rs->natts = desc->natts;
@@ -183,6 +207,61 @@ ring_grow(MrRowStore *rs)
 	rs->ring = ring;
 	rs->ring_size *= 2;
 	rs->head = 0;
+}
+
+/* Room for a row of `size` bytes at the end of the newest block. */
+static char *
+block_alloc(MrRowStore *rs, Size size)
+{
+	MrBlock    *b = rs->newest;
+	char	   *p;
+
+	if (b == NULL || b->size - b->used < size)
+	{
+		if (size <= rs->block_size && rs->spare != NULL)
+		{
+			b = rs->spare;
+			rs->spare = NULL;
+		}
+		else
+		{
+			Size		bsize = Max(size, rs->block_size);
+
+			b = MemoryContextAllocHuge(rs->rowcxt, MAXALIGN(sizeof(MrBlock)) + bsize);
+			b->size = bsize;
+		}
+		b->used = 0;
+		b->next = NULL;
+		if (rs->newest)
+			rs->newest->next = b;
+		else
+			rs->oldest = b;
+		rs->newest = b;
+		rs->mem_bytes += MAXALIGN(sizeof(MrBlock)) + b->size;
+	}
+	p = BLOCK_DATA(b) + b->used;
+	b->used += size;
+	b->last_row = rs->count;
+	return p;
+}
+
+/* Free the blocks whose rows are all released or in the file. */
+static void
+blocks_trim(MrRowStore *rs)
+{
+	while (rs->oldest != NULL && rs->oldest->last_row < rs->mem_first)
+	{
+		MrBlock    *b = rs->oldest;
+
+		rs->oldest = b->next;
+		if (rs->oldest == NULL)
+			rs->newest = NULL;
+		rs->mem_bytes -= MAXALIGN(sizeof(MrBlock)) + b->size;
+		if (b->size == rs->block_size && rs->spare == NULL)
+			rs->spare = b;
+		else
+			pfree(b);
+	}
 }
 
 /* Bytes a by-reference value takes in a row (expanded objects flattened). */
@@ -252,10 +331,9 @@ spill_oldest(MrRowStore *rs)
 		ref->offset = file_pos(rs->file);
 		BufFileWrite(rs->file, &len, sizeof(len));
 		BufFileWrite(rs->file, row, len);
-		rs->mem_bytes -= GetMemoryChunkSpace(row);
-		pfree(row);
 		rs->mem_first++;
 		rs->spilled++;
+		blocks_trim(rs);
 	}
 	rs->write_pos = file_pos(rs->file);
 }
@@ -281,7 +359,7 @@ mr_rowstore_append(MrRowStore *rs, TupleTableSlot *slot)
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("a MATCH_RECOGNIZE input row is too large (%zu bytes)", size)));
 
-	row = MemoryContextAlloc(rs->rowcxt, size);
+	row = block_alloc(rs, MAXALIGN(size));
 	values = ROW_VALUES(row);
 	nulls = ROW_NULLS(rs, row);
 	memcpy(values, slot->tts_values, sizeof(Datum) * rs->natts);
@@ -305,7 +383,6 @@ mr_rowstore_append(MrRowStore *rs, TupleTableSlot *slot)
 	}
 
 	ring_entry(rs, rs->count)->row = row;
-	rs->mem_bytes += GetMemoryChunkSpace(row);
 	rs->count++;
 
 	if (rs->mem_bytes > rs->mem_limit && rs->mem_first < rs->count - 1)
@@ -428,22 +505,17 @@ mr_rowstore_release_before(MrRowStore *rs, int64 row)
 
 	if (upto <= rs->base)
 		return;
-	for (int64 r = Max(rs->base, rs->mem_first); r < upto; r++)
-	{
-		char	   *row = ring_entry(rs, r)->row;
-
-		rs->mem_bytes -= GetMemoryChunkSpace(row);
-		pfree(row);
-	}
 	rs->head = (rs->head + (upto - rs->base)) & (rs->ring_size - 1);
 	rs->base = upto;
 	rs->mem_first = Max(rs->mem_first, upto);
+	blocks_trim(rs);
 }
 
 void
 mr_rowstore_reset(MrRowStore *rs)
 {
 	MemoryContextReset(rs->rowcxt);
+	rs->oldest = rs->newest = rs->spare = NULL;
 	rs->generation++;
 	if (rs->ring_size > MR_RING_INITIAL)
 	{

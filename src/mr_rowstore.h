@@ -67,8 +67,9 @@ extern void mr_rowstore_release_before(MrRowStore *rs, int64 row);
 extern void mr_rowstore_reset(MrRowStore *rs);
 
 /*
- * Bytes taken by the rows in memory (the index of 8 bytes per retained row
- * and the read buffers of slots come on top), and rows written to the temporary file since the store
+ * Bytes taken by the blocks holding the rows in memory (the index of 8
+ * bytes per retained row, the spare block and the read buffers of slots
+ * come on top), and rows written to the temporary file since the store
  * was created (every partition).
  */
 extern int64 mr_rowstore_mem_bytes(const MrRowStore *rs);

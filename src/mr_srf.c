@@ -937,7 +937,8 @@ mr_define_hook(void *arg, int var, int64 row, int64 start,
 	old = MemoryContextSwitchTo(st->evalcxt);
 	result = mr_exprs_define(st->exprs, var, &v);
 	MemoryContextSwitchTo(old);
-	MemoryContextReset(st->evalcxt);
+	if (!st->evalcxt->isReset)
+		MemoryContextReset(st->evalcxt);
 	return result;
 }
 
