@@ -364,6 +364,8 @@ mr_rowstore_append(MrRowStore *rs, TupleTableSlot *slot)
 	nulls = ROW_NULLS(rs, row);
 	memcpy(values, slot->tts_values, sizeof(Datum) * rs->natts);
 	memcpy(nulls, slot->tts_isnull, sizeof(bool) * rs->natts);
+	/* padding is zeroed: rows go to the file as they are */
+	memset(row + rs->nulls_off + rs->natts, 0, rs->data_off - rs->nulls_off - rs->natts);
 	data = row + rs->data_off;
 	for (int i = 0; i < rs->natts; i++)
 	{
@@ -378,6 +380,7 @@ mr_rowstore_append(MrRowStore *rs, TupleTableSlot *slot)
 			EOH_flatten_into(DatumGetEOHP(values[i]), data, n);
 		else
 			memcpy(data, p, n);
+		memset(data + n, 0, MAXALIGN(n) - n);
 		values[i] = PointerGetDatum(data);
 		data += MAXALIGN(n);
 	}
