@@ -113,6 +113,9 @@ extern int	mr_exprs_lookbehind(const MrExprs *e);
 /* Primary variable var's DEFINE at the view's current row (true if none). */
 extern bool mr_exprs_define(MrExprs *e, int var, const MrMatchView *m);
 
+/* Has primary variable var a DEFINE (else it is true at every row)? */
+extern bool mr_exprs_has_define(const MrExprs *e, int var);
+
 /* Measure i: its type, and its value in the current memory context. */
 extern Oid	mr_exprs_measure_type(const MrExprs *e, int i, int32 *typmod);
 extern Datum mr_exprs_measure(MrExprs *e, int i, const MrMatchView *m, bool *isnull);

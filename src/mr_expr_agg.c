@@ -26,6 +26,7 @@
 #include "executor/executor.h"
 #include "miscadmin.h"
 #include "utils/datum.h"
+#include "utils/fmgroids.h"
 #include "utils/memutils.h"
 
 #include "mr_expr_int.h"
@@ -144,6 +145,21 @@ mr_agg_value(MrExprs *e, MrParam *p, bool *isnull)
 	int64		lo,
 				hi;
 	Datum		value;
+
+	/* count(*): the number of rows, without calling the aggregate */
+	if (p->nargs == 0 && ag->aggfnoid == F_COUNT_)
+	{
+		int64		n = 0;
+
+		mr_visible_rows(e, p->final, &lo, &hi);
+		if (p->var == MR_UNIVERSAL)
+			n = hi - lo;
+		else
+			for (int64 row = lo; row < hi; row++)
+				n += mr_row_in_var(e, p->var, row) ? 1 : 0;
+		*isnull = false;
+		return Int64GetDatum(n);
+	}
 
 	MemoryContextReset(e->aggcxt);
 	e->aggstate->aggcontext = e->aggcxt;

@@ -310,6 +310,13 @@ mr_exprs_define(MrExprs *e, int var, const MrMatchView *m)
 	return !isnull && DatumGetBool(value);
 }
 
+bool
+mr_exprs_has_define(const MrExprs *e, int var)
+{
+	Assert(var >= 0 && var < e->nprimary);
+	return e->defines[var] != NULL;
+}
+
 Datum
 mr_exprs_measure(MrExprs *e, int i, const MrMatchView *m, bool *isnull)
 {

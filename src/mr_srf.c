@@ -914,6 +914,8 @@ mr_define_hook(void *arg, int var, int64 row, int64 start,
 	MemoryContext old;
 	bool		result;
 
+	if (!mr_exprs_has_define(st->exprs, var))
+		return true;
 	if (labels == NULL)
 		start = row;
 	v.start = start;
