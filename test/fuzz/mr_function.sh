@@ -22,7 +22,9 @@
 # Some cases pass complete_until, a small asset_stream.max_partial_matches
 # or a small work_mem.  A subset of the cases that succeed runs again with
 # asset_stream.match_matcher = 'backtrack'; when both succeed the results
-# (row count and md5 of the rows in output order) must be equal.
+# (row count and md5 of the rows in output order) must be equal.  Cases
+# whose clause calls one of the generator's own functions (which draw on
+# random()) are not compared.
 #
 # Each case is one top-level statement (psql \gexec) with
 # statement_timeout = 2 s and its own EXCEPTION block; the outcome is kept
@@ -651,9 +653,15 @@ BEGIN
                                                     '2026-01-01 11:00+00', 'NULL', '2026-01-01 12:05+00']) END,
             CASE WHEN random() < 0.1 THEN pick(ARRAY['1', '2', '5', '20'])::int END,
             CASE WHEN random() < 0.05 THEN '64kB' END,
-            random() < 0.5);
+            random() < 0.5 AND c !~ volatile_calls());
   END LOOP;
 END $fn$;
+
+-- A clause that calls one of the generator's own functions (the weird
+-- item nav(x) does, and they draw on random()) gives other values on each
+-- run: such cases are not compared between the matchers.
+CREATE FUNCTION volatile_calls() RETURNS text LANGUAGE sql IMMUTABLE AS
+  $fn$ SELECT '\m(nav|nagg|nexpr|texpr|tsexpr|bexpr|aexpr|var|pick|ncol|tcol|tscol|qual|off|sem|ws|postgis|pat|intv|odd|clean|in_define|has_pos)\s*\(' $fn$;
 
 -- ------------------------------------------------------- running a case
 CREATE FUNCTION run_sql(q text, OUT st text, OUT nrows bigint, OUT digest text, OUT sdigest text,
