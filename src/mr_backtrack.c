@@ -72,14 +72,6 @@ typedef struct MrBt
 	bool	   *cand_excluded;
 } MrBt;
 
-static inline int64
-time_plus(int64 t, int64 d)
-{
-	int64		r;
-
-	return pg_add_s64_overflow(t, d, &r) ? PG_INT64_MAX : r;
-}
-
 /*
  * A path waits at a LABEL at row pos when its start row's deadline comes:
  * with EMIT TIMEOUTS, the first such path is the timed-out partial match.
@@ -121,7 +113,7 @@ bt_label(MrBt *b, int var, int64 pos)
 static bool
 bt_absence_holds(MrBt *b, int64 end)
 {
-	int64		due = time_plus(b->times[end - 1], b->absent_for);
+	int64		due = mr_time_add(b->times[end - 1], b->absent_for);
 	int64		k;
 
 	for (k = end; k < b->nrows; k++)
@@ -215,7 +207,7 @@ bt_find(MrBt *b, int64 r)
 		b->start = s;
 		b->has_cand = false;
 		if (b->has_within)
-			b->deadline = time_plus(b->times[s], b->within);
+			b->deadline = mr_time_add(b->times[s], b->within);
 		b->matched = bt(b, 0, s);
 		if (b->matched || b->has_cand)
 			return s;

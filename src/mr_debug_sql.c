@@ -601,7 +601,7 @@ mr_match_sql(PG_FUNCTION_ARGS)
 	given_rows(c, PG_GETARG_ARRAYTYPE_P(1), false, &given);
 	out.clause = c;
 	out.rsinfo = rsinfo;
-	mr_run(c, prog, &given.bits, MR_MATCHER_LINEAR, emit_row, &out);
+	mr_run(c, prog, &given.bits, emit_row, &out);
 	return (Datum) 0;
 }
 

@@ -42,6 +42,7 @@
 #include "parser/parser.h"
 #include "rewrite/rewriteManip.h"
 #include "utils/builtins.h"
+#include "utils/formatting.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
@@ -275,10 +276,9 @@ mr_compile_one(MrCompile *cx, const MrExpr *src, int define_var, MrCompiled *c)
 static void
 mr_init_vars(MrExprs *e, const MrClause *clause)
 {
-	e->nvars = clause->nvars;
 	e->nprimary = clause->nprimary;
-	e->vars = palloc0(sizeof(MrVarInfo) * Max(e->nvars, 1));
-	for (int i = 0; i < e->nvars; i++)
+	e->vars = palloc0(sizeof(MrVarInfo) * Max(clause->nvars, 1));
+	for (int i = 0; i < clause->nvars; i++)
 	{
 		const MrVariable *v = &clause->vars[i];
 
@@ -304,6 +304,8 @@ mr_init_runtime(MrExprs *e)
 	e->aggcxt = AllocSetContextCreate(e->cxt, "MATCH_RECOGNIZE aggregate",
 									  ALLOCSET_DEFAULT_SIZES);
 	e->aggstate = makeNode(WindowAggState);
+	e->aggstate->aggcontext = e->aggcxt;	/* the transition values' context */
+	e->aggstate->curaggcontext = e->aggcxt;
 	e->status_match = CStringGetTextDatum("MATCH");
 	e->status_timeout = CStringGetTextDatum("TIMEOUT");
 }
@@ -462,11 +464,7 @@ mr_placeholder_sql(PG_FUNCTION_ARGS)
 
 	if (name != NULL && strncmp(name, "_mr_", 4) == 0 && strcmp(name, "_mr_nav") != 0)
 	{
-		char	   *upper = pstrdup(name + 4);
-
-		for (char *c = upper; *c; c++)
-			*c = pg_ascii_toupper((unsigned char) *c);
-		what = upper;
+		what = asc_toupper(name + 4, strlen(name + 4));
 	}
 	ereport(ERROR,
 			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),

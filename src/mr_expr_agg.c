@@ -162,8 +162,6 @@ mr_agg_value(MrExprs *e, MrParam *p, bool *isnull)
 	}
 
 	MemoryContextReset(e->aggcxt);
-	e->aggstate->aggcontext = e->aggcxt;
-	e->aggstate->curaggcontext = e->aggcxt;
 	mr_trans_init(e, ag, &t);
 
 	mr_visible_rows(e, p->final, &lo, &hi);

@@ -59,7 +59,6 @@ typedef struct MrParam
 {
 	MrParamKind kind;
 	MrExprs    *owner;
-	Oid			type;
 	int16		typlen;
 	bool		typbyval;
 
@@ -129,7 +128,6 @@ struct MrExprs
 	MrFetchValue fetch_value;	/* NULL: plain columns go through a slot too */
 	void	   *fetch_arg;
 
-	int			nvars;
 	int			nprimary;
 	MrVarInfo  *vars;
 

@@ -184,39 +184,38 @@ mr_exprs_set_current(MrExprs *e, int64 row, TupleTableSlot *slot)
 
 /* ------------------------------------------------------------- Params */
 
+/*
+ * Column attno of row, read where the row is held as it is (the driver's
+ * current slot or its row store), without a slot; false if it is not.
+ */
+static bool
+mr_held_column(MrExprs *e, int64 row, AttrNumber attno, Datum *value, bool *isnull)
+{
+	if (row == e->cur_row && e->cur_slot != NULL)
+	{
+		*value = slot_getattr(e->cur_slot, attno, isnull);
+		return true;
+	}
+	return e->fetch_value != NULL && e->fetch_value(e->fetch_arg, row, attno, value, isnull);
+}
+
 static Datum
 mr_nav_value(MrExprs *e, MrParam *p, bool *isnull)
 {
 	int64		row = mr_nav_row(e, p);
-	MrLevel    *level;
 	Datum		value = (Datum) 0;
 
 	*isnull = true;
 	if (row < 0)
 		return (Datum) 0;
-	if (p->arg_attno > 0)
+	if (p->arg_attno <= 0 || !mr_held_column(e, row, p->arg_attno, &value, isnull))
 	{
-		/* a plain column of a row held as it is: no slot */
-		if (row == e->cur_row && e->cur_slot != NULL)
-			value = slot_getattr(e->cur_slot, p->arg_attno, isnull);
-		else if (e->fetch_value == NULL ||
-				 !e->fetch_value(e->fetch_arg, row, p->arg_attno, &value, isnull))
-			goto through_slot;
-		if (*isnull)
-			return (Datum) 0;
-		return datumCopy(value, p->typbyval, p->typlen);
+		MrLevel    *level = mr_level_enter(e);
+
+		if (mr_level_load(e, level, row, p->arg_scan))
+			value = ExecEvalExprSwitchContext(p->arg, level->econtext, isnull);
+		mr_level_leave(e);
 	}
-through_slot:
-	level = mr_level_enter(e);
-	if (p->arg_attno > 0)
-	{
-		/* a plain column: no expression to run */
-		if (mr_level_load(e, level, row, true))
-			value = slot_getattr(level->econtext->ecxt_scantuple, p->arg_attno, isnull);
-	}
-	else if (mr_level_load(e, level, row, p->arg_scan))
-		value = ExecEvalExprSwitchContext(p->arg, level->econtext, isnull);
-	mr_level_leave(e);
 	if (*isnull)
 		return (Datum) 0;
 	return datumCopy(value, p->typbyval, p->typlen);

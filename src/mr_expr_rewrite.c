@@ -109,7 +109,6 @@ mr_param_node(MrCompile *cx, MrParam *p, Oid type, int32 typmod, Oid collid)
 	Param	   *param = makeNode(Param);
 
 	p->owner = cx->e;
-	p->type = type;
 	get_typlenbyval(type, &p->typlen, &p->typbyval);
 	cx->paramlist = lappend(cx->paramlist, p);
 	param->paramkind = PARAM_EXTERN;

@@ -34,6 +34,7 @@
 #include "parser/parse_node.h"
 #include "parser/scanner.h"
 #include "utils/builtins.h"
+#include "utils/formatting.h"
 
 #include "mr_expr_int.h"
 
@@ -174,16 +175,6 @@ mr_find_var(const MrClause *clause, const char *name)
 	return -1;
 }
 
-static char *
-mr_upper(const char *s)
-{
-	char	   *u = pstrdup(s);
-
-	for (char *c = u; *c; c++)
-		*c = pg_ascii_toupper((unsigned char) *c);
-	return u;
-}
-
 /*
  * The offset argument of a navigation: a constant bigint >= 0, resolved
  * here so that errors speak of the offset, not of a placeholder's
@@ -268,7 +259,7 @@ mr_scan_call(MrScan *sc, FuncCall *fc)
 			fn = &mr_func_names[i];
 	if (fn == NULL)
 		return;
-	upper = mr_upper(name);
+	upper = asc_toupper(name, strlen(name));
 	if (fc->agg_order || fc->agg_filter || fc->agg_within_group || fc->agg_star ||
 		fc->agg_distinct || fc->func_variadic || fc->over)
 		ereport(ERROR,

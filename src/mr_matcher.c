@@ -51,7 +51,7 @@
 #include "postgres.h"
 
 #include "common/hashfn.h"
-#include "common/int.h"
+#include "libpq/pqformat.h"
 #include "port/pg_bswap.h"
 #include "miscadmin.h"
 #include "utils/memutils.h"
@@ -181,16 +181,6 @@ struct MrMatcher
 #define MR_LIST_MAX			(1 << 28)
 
 /* ------------------------------------------------------------- helpers */
-
-static inline int64
-time_add(int64 t, int64 d)
-{
-	int64		r;
-
-	if (pg_add_s64_overflow(t, d, &r))
-		return d > 0 ? PG_INT64_MAX : PG_INT64_MIN;
-	return r;
-}
 
 int64
 mr_interval_usecs(const MrInterval *iv)
@@ -540,7 +530,7 @@ row_time(const MrMatcher *m, int64 row)
 static inline int64
 deadline(const MrMatcher *m, int64 start)
 {
-	return time_add(row_time(m, start), m->within);
+	return mr_time_add(row_time(m, start), m->within);
 }
 
 /* Room for `rows` retained rows. */
@@ -793,7 +783,7 @@ closure(MrMatcher *m, int pc0, int64 pos, int64 start, int32 hist, bool at_end)
 				{
 					m->done_in_step = true;
 					add_entry(m, m->out, MR_ENTRY_PENDING, -1, start, pos,
-							  time_add(row_time(m, pos - 1), m->absent_for), hist);
+							  mr_time_add(row_time(m, pos - 1), m->absent_for), hist);
 				}
 				break;
 		}
@@ -1010,6 +1000,8 @@ fire_event(MrMatcher *m, int64 t)
 			/* the earliest start row has the earliest deadline */
 			has_run = true;
 			wdue = deadline(m, e->start);
+			if (!m->has_absence)
+				break;			/* no pending match to look for */
 		}
 	}
 	if (pending >= 0 && pdue <= t && (!has_run || pdue <= wdue))
@@ -1259,25 +1251,12 @@ mr_matcher_finish(MrMatcher *m, int64 watermark)
 	m->last_time = PG_INT64_MIN;
 	m->base = 0;
 	reset_search(m, 0);
-	m->unmatched_next = 0;
 }
 
 int64
 mr_matcher_oldest_row(const MrMatcher *m)
 {
 	return lowest_live_row(m);
-}
-
-int64
-mr_matcher_rows(const MrMatcher *m)
-{
-	return m->nrows;
-}
-
-int64
-mr_matcher_live_threads(const MrMatcher *m)
-{
-	return m->cur.n;
 }
 
 void
@@ -1289,22 +1268,6 @@ mr_matcher_free(MrMatcher *m)
 /* ------------------------------------------------------- serialization */
 
 #define MR_STATE_MAGIC		0x4d524d31	/* "MRM1" */
-
-static void
-put64(StringInfo buf, int64 v)
-{
-	uint64		n = pg_hton64((uint64) v);
-
-	appendBinaryStringInfo(buf, (const char *) &n, sizeof(n));
-}
-
-static void
-put32(StringInfo buf, int32 v)
-{
-	uint32		n = pg_hton32((uint32) v);
-
-	appendBinaryStringInfo(buf, (const char *) &n, sizeof(n));
-}
 
 typedef struct MrReader
 {
@@ -1361,55 +1324,55 @@ mr_matcher_serialize(const MrMatcher *m, StringInfo buf)
 				nlive;
 	int			w;
 
-	put32(buf, MR_STATE_MAGIC);
-	put32(buf, m->prog->ninstr);
-	put32(buf, m->clause->nprimary);
-	put32(buf, m->history_free ? 1 : 0);
-	put64(buf, m->nrows);
-	put64(buf, m->match_count);
-	put64(buf, m->covered);
-	put64(buf, m->unmatched_next);
-	put64(buf, m->now);
-	put64(buf, m->last_time);
-	put64(buf, m->pos);
+	pq_sendint32(buf, MR_STATE_MAGIC);
+	pq_sendint32(buf, m->prog->ninstr);
+	pq_sendint32(buf, m->clause->nprimary);
+	pq_sendint32(buf, m->history_free ? 1 : 0);
+	pq_sendint64(buf, m->nrows);
+	pq_sendint64(buf, m->match_count);
+	pq_sendint64(buf, m->covered);
+	pq_sendint64(buf, m->unmatched_next);
+	pq_sendint64(buf, m->now);
+	pq_sendint64(buf, m->last_time);
+	pq_sendint64(buf, m->pos);
 
 	/* retained rows */
-	put64(buf, m->base);
+	pq_sendint64(buf, m->base);
 	for (i = 0; i < m->nrows - m->base; i++)
-		put64(buf, m->times[i]);
+		pq_sendint64(buf, m->times[i]);
 	if (m->history_free)
 		for (i = 0; i < (m->nrows - m->base) * m->words; i++)
 		{
-			put64(buf, (int64) m->known[i]);
-			put64(buf, (int64) m->value[i]);
+			pq_sendint64(buf, (int64) m->known[i]);
+			pq_sendint64(buf, (int64) m->value[i]);
 		}
 
 	/* live histories, renumbered */
 	nlive = hist_number_live(m, &m->cur, newidx);
-	put64(buf, nlive);
+	pq_sendint64(buf, nlive);
 	for (i = 0; i < m->nhist; i++)
 		if (newidx[i] >= 0)
 		{
-			put32(buf, m->hist[i].prev < 0 ? -1 : newidx[m->hist[i].prev]);
-			put32(buf, m->hist[i].var);
+			pq_sendint32(buf, m->hist[i].prev < 0 ? -1 : newidx[m->hist[i].prev]);
+			pq_sendint32(buf, m->hist[i].var);
 		}
 
-	put32(buf, m->rec.valid ? 1 : 0);
-	put64(buf, m->rec.start);
-	put64(buf, m->rec.end);
-	put32(buf, m->rec.valid && m->rec.hist >= 0 ? newidx[m->rec.hist] : -1);
+	pq_sendint32(buf, m->rec.valid ? 1 : 0);
+	pq_sendint64(buf, m->rec.start);
+	pq_sendint64(buf, m->rec.end);
+	pq_sendint32(buf, m->rec.valid && m->rec.hist >= 0 ? newidx[m->rec.hist] : -1);
 
-	put32(buf, m->cur.n);
+	pq_sendint32(buf, m->cur.n);
 	for (w = 0; w < m->cur.n; w++)
 	{
 		const MrEntry *e = &m->cur.e[w];
 
-		put32(buf, e->kind);
-		put32(buf, e->pc);
-		put32(buf, e->hist >= 0 ? newidx[e->hist] : -1);
-		put64(buf, e->start);
-		put64(buf, e->end);
-		put64(buf, e->due);
+		pq_sendint32(buf, e->kind);
+		pq_sendint32(buf, e->pc);
+		pq_sendint32(buf, e->hist >= 0 ? newidx[e->hist] : -1);
+		pq_sendint64(buf, e->start);
+		pq_sendint64(buf, e->end);
+		pq_sendint64(buf, e->due);
 	}
 	pfree(newidx);
 }

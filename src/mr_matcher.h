@@ -53,6 +53,7 @@
 #ifndef MR_MATCHER_H
 #define MR_MATCHER_H
 
+#include "common/int.h"
 #include "lib/stringinfo.h"
 
 #include "mr_clause.h"
@@ -136,12 +137,6 @@ extern void mr_matcher_finish(MrMatcher *m, int64 watermark);
 /* Rows before this index will never be asked about again. */
 extern int64 mr_matcher_oldest_row(const MrMatcher *m);
 
-/* Rows pushed in the current partition. */
-extern int64 mr_matcher_rows(const MrMatcher *m);
-
-/* Live threads now (for statistics and tests). */
-extern int64 mr_matcher_live_threads(const MrMatcher *m);
-
 /*
  * State: serialize appends the complete state (threads, label histories,
  * recorded match, retained row times and cached conditions, counters) to
@@ -177,6 +172,17 @@ extern void mr_backtrack_reference(const MrClause *clause, const MrProgram *prog
 								   const MrMatcherHooks *hooks);
 
 /* Shared by both matchers (mr_matcher.c). */
+
+/* t + d in microseconds, saturated at the int64 bounds. */
+static inline int64
+mr_time_add(int64 t, int64 d)
+{
+	int64		r;
+
+	if (pg_add_s64_overflow(t, d, &r))
+		return d > 0 ? PG_INT64_MAX : PG_INT64_MIN;
+	return r;
+}
 
 /* An interval of the clause in microseconds (months: 0A000). */
 extern int64 mr_interval_usecs(const MrInterval *iv);

@@ -369,11 +369,13 @@ run_emit(void *arg, const MrResult *r)
 
 void
 mr_run(const MrClause *clause, const MrProgram *prog, const MrRows *rows,
-	   MrMatcherKind kind, MrEmitFn emit, void *arg)
+	   MrEmitFn emit, void *arg)
 {
 	MrClause	plain = *clause;
 	MrRunState	st;
 	MrMatcherHooks hooks;
+	MrMatcher  *m;
+	int			i;
 
 	/* no times here: the event-time extensions do not apply */
 	plain.has_within = false;
@@ -387,16 +389,9 @@ mr_run(const MrClause *clause, const MrProgram *prog, const MrRows *rows,
 	hooks.emit = run_emit;
 	hooks.arg = &st;
 
-	if (kind == MR_MATCHER_LINEAR)
-	{
-		MrMatcher  *m = mr_matcher_create(&plain, prog, true, 0, &hooks);
-		int			i;
-
-		for (i = 0; i < rows->nrows; i++)
-			mr_matcher_push(m, 0);
-		mr_matcher_finish(m, PG_INT64_MAX);
-		mr_matcher_free(m);
-	}
-	else
-		mr_backtrack_partition(&plain, prog, rows->nrows, NULL, &hooks);
+	m = mr_matcher_create(&plain, prog, true, 0, &hooks);
+	for (i = 0; i < rows->nrows; i++)
+		mr_matcher_push(m, 0);
+	mr_matcher_finish(m, PG_INT64_MAX);
+	mr_matcher_free(m);
 }

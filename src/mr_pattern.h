@@ -76,12 +76,6 @@ mr_row_has(const MrRows *rows, int row, int var)
 	return (rows->bits[(size_t) row * rows->words + var / 64] >> (var % 64)) & 1;
 }
 
-typedef enum MrMatcherKind
-{
-	MR_MATCHER_LINEAR,			/* push matcher, O(rows x program) per search */
-	MR_MATCHER_BACKTRACK		/* depth-first reference, exponential worst case */
-} MrMatcherKind;
-
 /*
  * Output of mr_run(), one call per output row in order:
  *	match_number 0 for an unmatched row; row -1 for an empty match;
@@ -95,7 +89,7 @@ typedef void (*MrEmitFn) (void *arg, int64 match_number, int row, int var);
  * WITHIN and FOLLOWED BY NO are ignored.
  */
 extern void mr_run(const MrClause *clause, const MrProgram *prog, const MrRows *rows,
-				   MrMatcherKind kind, MrEmitFn emit, void *arg);
+				   MrEmitFn emit, void *arg);
 
 /*
  * A matcher result (mr_matcher.h) as mr_run's output rows, for the clause's

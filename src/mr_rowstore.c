@@ -89,7 +89,6 @@ struct MrRowStore
 	MrBlock    *newest;			/* first; rows are added to the newest */
 	MrBlock    *spare;			/* a free block of block_size, reused */
 	Size		block_size;
-	TupleDesc	desc;
 	int64		mem_limit;		/* budget for the rows, in bytes */
 
 	int64		base;			/* first retained row */
@@ -105,6 +104,7 @@ struct MrRowStore
 	int			natts;
 	int16	   *attlen;			/* per column */
 	bool	   *attbyval;
+	Size	   *vsize;			/* append: sizes of the row's by-reference values */
 	Size		nulls_off;		/* of the null flags in a row */
 	Size		data_off;		/* of the first by-reference value */
 	MrReadBuf  *bufs;			/* one per slot rows were read into */
@@ -171,7 +171,6 @@ mr_rowstore_create(TupleDesc desc, int mem_kb)
 	rs->cxt = cxt;
 	rs->rowcxt = AllocSetContextCreate(cxt, "MATCH_RECOGNIZE row values",
 									   ALLOCSET_DEFAULT_SIZES);
-	rs->desc = desc;
 	rs->mem_limit = (int64) Max(mem_kb, 0) * 1024;
 	rs->block_size = MAXALIGN(Min(MR_BLOCK_SIZE, Max(rs->mem_limit / 8, MR_BLOCK_MIN)));
 	rs->ring_size = MR_RING_INITIAL;
@@ -179,6 +178,7 @@ mr_rowstore_create(TupleDesc desc, int mem_kb)
 	rs->natts = desc->natts;
 	rs->attlen = MemoryContextAlloc(cxt, sizeof(int16) * Max(rs->natts, 1));
 	rs->attbyval = MemoryContextAlloc(cxt, sizeof(bool) * Max(rs->natts, 1));
+	rs->vsize = MemoryContextAlloc(cxt, sizeof(Size) * Max(rs->natts, 1));
 	for (int i = 0; i < rs->natts; i++)
 	{
 		rs->attlen[i] = TupleDescAttr(desc, i)->attlen;
@@ -353,7 +353,10 @@ mr_rowstore_append(MrRowStore *rs, TupleTableSlot *slot)
 	slot_getallattrs(slot);
 	for (int i = 0; i < rs->natts; i++)
 		if (!slot->tts_isnull[i] && !rs->attbyval[i])
-			size += MAXALIGN(value_size(rs, i, slot->tts_values[i]));
+		{
+			rs->vsize[i] = value_size(rs, i, slot->tts_values[i]);
+			size += MAXALIGN(rs->vsize[i]);
+		}
 	if (size > MaxAllocSize)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -375,7 +378,7 @@ mr_rowstore_append(MrRowStore *rs, TupleTableSlot *slot)
 		if (nulls[i] || rs->attbyval[i])
 			continue;
 		p = DatumGetPointer(values[i]);
-		n = value_size(rs, i, values[i]);
+		n = rs->vsize[i];
 		if (rs->attlen[i] == -1 && VARATT_IS_EXTERNAL_EXPANDED(p))
 			EOH_flatten_into(DatumGetEOHP(values[i]), data, n);
 		else

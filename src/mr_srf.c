@@ -58,6 +58,7 @@
 #include "mr_matcher.h"
 #include "mr_pattern.h"
 #include "mr_rowstore.h"
+#include "srf_columns.h"
 
 PG_FUNCTION_INFO_V1(mr_match_recognize);
 
@@ -90,7 +91,6 @@ typedef struct MrSrf
 	bool		backtrack;
 
 	/* input binding (mr_prepare) */
-	bool		started;
 	TupleDesc	indesc;
 	bool	   *needed;			/* per input column: read by the clause or
 								 * the output (others are sent as NULL) */
@@ -104,6 +104,7 @@ typedef struct MrSrf
 	MrRowStore *rows;
 	uint64		rows_generation;	/* of rows, when the expressions last saw it */
 	MrMatcher  *matcher;
+	MrMatcherHooks hooks;		/* into this driver, for either matcher */
 	int			lookahead;
 	int			lookbehind;
 	TupleTableSlot *outslot;	/* a row being output */
@@ -126,6 +127,7 @@ typedef struct MrSrf
 	Tuplestorestate *tstore;
 	TupleDesc	outdesc;
 	MrOutCol   *out;
+	bool		output_reads_input; /* some output column is an input column */
 	Datum	   *values;
 	bool	   *nulls;
 	Datum	   *measure_values;
@@ -455,32 +457,10 @@ mr_describe(TupleDesc desc, MrSrf *st, bool all_input)
 }
 
 static int
-mr_find_input(TupleDesc desc, const char *name)
-{
-	int			found = -1;
-	int			i;
-
-	for (i = 0; i < desc->natts; i++)
-	{
-		Form_pg_attribute a = TupleDescAttr(desc, i);
-
-		if (a->attisdropped || strcmp(NameStr(a->attname), name) != 0)
-			continue;
-		if (found >= 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_AMBIGUOUS_COLUMN),
-					 errmsg("%s: input query has more than one column named \"%s\"",
-							MR_FNAME, name)));
-		found = i;
-	}
-	return found;
-}
-
-static int
 mr_bind_item(MrSrf *st, TupleDesc desc, const MrExpr *e, const char *what)
 {
 	char	   *name = mr_item_column(st, e, what);
-	int			att = mr_find_input(desc, name);
+	int			att = srf_find_column(desc, name, MR_FNAME);
 
 	if (att < 0)
 		ereport(ERROR,
@@ -605,7 +585,7 @@ mr_bind_output(MrSrf *st, TupleDesc desc)
 	/* a measure must not share a name with an output input column */
 	for (m = 0; m < c->nmeasures; m++)
 	{
-		int			att = mr_find_input(desc, c->measures[m].alias);
+		int			att = srf_find_column(desc, c->measures[m].alias, MR_FNAME);
 
 		if (att >= 0 && mr_is_input_output(st, att))
 			ereport(ERROR,
@@ -627,6 +607,7 @@ mr_bind_output(MrSrf *st, TupleDesc desc)
 		MrOutCol   *oc = &st->out[i];
 		Oid			have = InvalidOid;
 		int32		typmod = -1;
+		bool		other_type;
 
 		for (m = 0; m < c->nmeasures; m++)
 			if (strcmp(c->measures[m].alias, name) == 0)
@@ -639,7 +620,7 @@ mr_bind_output(MrSrf *st, TupleDesc desc)
 		}
 		else
 		{
-			int			att = mr_find_input(desc, name);
+			int			att = srf_find_column(desc, name, MR_FNAME);
 
 			if (att < 0 || !mr_is_input_output(st, att))
 				ereport(ERROR,
@@ -651,15 +632,16 @@ mr_bind_output(MrSrf *st, TupleDesc desc)
 						 c->rows_per_match == MR_ONE_ROW && att >= 0 ?
 						 errhint("ONE ROW PER MATCH outputs the PARTITION BY columns and the measures; ALL ROWS PER MATCH outputs every input column.") : 0));
 			oc->index = att;
+			st->output_reads_input = true;
 			have = TupleDescAttr(desc, att)->atttypid;
 			typmod = TupleDescAttr(desc, att)->atttypmod;
 			oc->detoast = TupleDescAttr(desc, att)->attlen == -1;
 		}
 		oc->type = have;
-		if ((have != oa->atttypid && !IsBinaryCoercible(have, oa->atttypid)) ||
-			(oa->atttypmod >= 0 && oa->atttypmod != typmod))
+		other_type = have != oa->atttypid && !IsBinaryCoercible(have, oa->atttypid);
+		if (other_type || (oa->atttypmod >= 0 && oa->atttypmod != typmod))
 			oc->coerce = mr_coercion(st, have, oa);
-		if (have != oa->atttypid && !IsBinaryCoercible(have, oa->atttypid) && oc->coerce == NULL)
+		if (other_type && oc->coerce == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
 					 errmsg("%s: column \"%s\" has type %s, but the column definition list says %s",
@@ -685,7 +667,6 @@ static void
 mr_prepare(MrSrf *st, TupleDesc desc, const int32 *widths)
 {
 	MemoryContext old = MemoryContextSwitchTo(st->callcxt);
-	MrMatcherHooks hooks;
 
 	st->indesc = CreateTupleDescCopy(desc);
 	mr_bind_keys(st, st->indesc);
@@ -705,13 +686,13 @@ mr_prepare(MrSrf *st, TupleDesc desc, const int32 *widths)
 	st->labels_cap = 64;
 	st->labels = palloc(sizeof(int32) * st->labels_cap);
 
-	hooks.define = mr_define_hook;
-	hooks.emit = mr_emit_hook;
-	hooks.arg = st;
+	st->hooks.define = mr_define_hook;
+	st->hooks.emit = mr_emit_hook;
+	st->hooks.arg = st;
 	if (!st->backtrack)
 		st->matcher = mr_matcher_create(st->clause, st->prog,
 										mr_exprs_history_free(st->exprs),
-										as_max_partial_matches, &hooks);
+										as_max_partial_matches, &st->hooks);
 	mr_needed_columns(st, widths);
 	MemoryContextSwitchTo(old);
 }
@@ -730,7 +711,6 @@ mr_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
 		if (st->needed[i] &&
 			TupleDescAttr(typeinfo, i)->atttypid != TupleDescAttr(st->indesc, i)->atttypid)
 			elog(ERROR, "match_recognize: column %d of the sorted input changed type", i + 1);
-	st->started = true;
 }
 
 /* ----------------------------------------------------------- the rows */
@@ -881,23 +861,16 @@ static void
 mr_end_partition(MrSrf *st)
 {
 	if (st->backtrack)
-	{
-		MrMatcherHooks hooks;
-
-		hooks.define = mr_define_hook;
-		hooks.emit = mr_emit_hook;
-		hooks.arg = st;
 		mr_backtrack_partition(st->clause, st->prog, mr_rowstore_count(st->rows),
-							   st->time_att >= 0 ? st->times : NULL, &hooks);
-	}
+							   st->time_att >= 0 ? st->times : NULL, &st->hooks);
 	else
 	{
 		while (st->pushed < mr_rowstore_count(st->rows))
 			mr_push_one(st);
 		mr_matcher_finish(st->matcher, st->time_att >= 0 ? st->complete_until : PG_INT64_MAX);
 	}
+	/* the next append sees the store's new generation (mr_receive) */
 	mr_rowstore_reset(st->rows);
-	mr_exprs_rows_moved(st->exprs);
 	st->pushed = 0;
 	st->ntimes = 0;
 	st->times_base = 0;
@@ -944,14 +917,6 @@ mr_define_hook(void *arg, int var, int64 row, int64 start,
 	return result;
 }
 
-static inline Datum
-mr_value(Datum v, bool isnull, bool detoast)
-{
-	if (detoast && !isnull && VARATT_IS_EXTERNAL(DatumGetPointer(v)))
-		return PointerGetDatum(detoast_external_attr((struct varlena *) DatumGetPointer(v)));
-	return v;
-}
-
 /*
  * One output row: input columns from partition row `row`, measures over
  * the view (all NULL without one).
@@ -962,7 +927,7 @@ mr_output(MrSrf *st, int64 row, const MrMatchView *view)
 	MemoryContext old = MemoryContextSwitchTo(st->evalcxt);
 	int			i;
 
-	if (!mr_rowstore_fetch(st->rows, row, st->outslot))
+	if (st->output_reads_input && !mr_rowstore_fetch(st->rows, row, st->outslot))
 		elog(ERROR, "match_recognize: row " INT64_FORMAT " of the partition is no longer held", row);
 	for (i = 0; i < st->clause->nmeasures; i++)
 	{
@@ -984,7 +949,7 @@ mr_output(MrSrf *st, int64 row, const MrMatchView *view)
 		{
 			Datum		v = slot_getattr(st->outslot, oc->index + 1, &st->nulls[i]);
 
-			st->values[i] = mr_value(v, st->nulls[i], oc->detoast);
+			st->values[i] = srf_store_value(v, st->nulls[i], oc->detoast);
 		}
 	}
 	for (i = 0; i < st->outdesc->natts; i++)

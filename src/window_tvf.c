@@ -42,6 +42,7 @@
 #include "utils/tuplestore.h"
 #include "utils/typcache.h"
 
+#include "srf_columns.h"
 #include "window_assign.h"
 
 PG_FUNCTION_INFO_V1(window_tumble);
@@ -359,31 +360,6 @@ wt_describe_columns(TupleDesc desc, bool with_window, Oid time_type)
 }
 
 /*
- * Find an input column by exact name; -1 if absent, error if ambiguous.
- */
-static int
-wt_find_input(WtState *st, TupleDesc desc, const char *name)
-{
-	int			found = -1;
-	int			i;
-
-	for (i = 0; i < desc->natts; i++)
-	{
-		Form_pg_attribute a = TupleDescAttr(desc, i);
-
-		if (a->attisdropped || strcmp(NameStr(a->attname), name) != 0)
-			continue;
-		if (found >= 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_AMBIGUOUS_COLUMN),
-					 errmsg("%s: input query has more than one column named \"%s\"",
-							st->fname, name)));
-		found = i;
-	}
-	return found;
-}
-
-/*
  * wt_startup binds the input's columns: the time column, the partition key,
  * and each column of the caller's definition list, by name.
  */
@@ -395,7 +371,7 @@ wt_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
 	int			maxatt;
 
 	/* time column */
-	st->time_att = wt_find_input(st, typeinfo, st->time_col);
+	st->time_att = srf_find_column(typeinfo, st->time_col, st->fname);
 	if (st->time_att < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_COLUMN),
@@ -416,7 +392,7 @@ wt_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
 
 	/* the window columns must not clash with input columns */
 	for (i = 0; i < 3; i++)
-		if (wt_find_input(st, typeinfo, wt_window_cols[i]) >= 0)
+		if (srf_find_column(typeinfo, wt_window_cols[i], st->fname) >= 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_DUPLICATE_COLUMN),
 					 errmsg("%s: input query already has a column named \"%s\"",
@@ -428,7 +404,7 @@ wt_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
 	{
 		Oid			keytypid;
 
-		st->part_att = wt_find_input(st, typeinfo, st->part_col);
+		st->part_att = srf_find_column(typeinfo, st->part_col, st->fname);
 		if (st->part_att < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_COLUMN),
@@ -472,7 +448,7 @@ wt_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
 		else
 		{
 			oc->src = WT_INPUT;
-			oc->att = wt_find_input(st, typeinfo, name);
+			oc->att = srf_find_column(typeinfo, name, st->fname);
 			if (oc->att < 0)
 				ereport(ERROR,
 						(errcode(ERRCODE_UNDEFINED_COLUMN),
@@ -535,18 +511,6 @@ wt_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
 }
 
 /*
- * An input value ready to go into a tuplestore: external TOAST pointers are
- * fetched, since the tuplestore outlives the scan.
- */
-static inline Datum
-wt_value(Datum v, bool isnull, bool detoast)
-{
-	if (detoast && !isnull && VARATT_IS_EXTERNAL(DatumGetPointer(v)))
-		return PointerGetDatum(detoast_external_attr((struct varlena *) DatumGetPointer(v)));
-	return v;
-}
-
-/*
  * Per-row memory: switch to the row context and reset it every batch.
  */
 static inline MemoryContext
@@ -591,7 +555,7 @@ wt_receive_assign(TupleTableSlot *slot, DestReceiver *self)
 		if (oc->src == WT_INPUT)
 		{
 			st->nulls[i] = slot->tts_isnull[oc->att];
-			st->values[i] = wt_value(slot->tts_values[oc->att], st->nulls[i], oc->detoast);
+			st->values[i] = srf_store_value(slot->tts_values[oc->att], st->nulls[i], oc->detoast);
 		}
 		else
 			st->nulls[i] = false;
@@ -756,7 +720,7 @@ wt_receive_session(TupleTableSlot *slot, DestReceiver *self)
 			int			a = st->stored_att[i];
 
 			st->store_nulls[i] = slot->tts_isnull[a];
-			st->store_values[i] = wt_value(slot->tts_values[a], st->store_nulls[i],
+			st->store_values[i] = srf_store_value(slot->tts_values[a], st->store_nulls[i],
 										   TupleDescAttr(st->storedesc, i)->attlen == -1);
 		}
 	}

@@ -1,0 +1,35 @@
+/*-------------------------------------------------------------------------
+ *
+ * srf_columns.h
+ *	  Helpers shared by the set-returning functions that run an input query
+ *	  (window table functions, match_recognize): finding an input column by
+ *	  name, and making an input value safe to keep in a tuplestore.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef SRF_COLUMNS_H
+#define SRF_COLUMNS_H
+
+#include "access/detoast.h"
+#include "access/tupdesc.h"
+
+/*
+ * The input column named exactly `name`; -1 if there is none, 42702 naming
+ * the function fname if there are several.
+ */
+extern int	srf_find_column(TupleDesc desc, const char *name, const char *fname);
+
+/*
+ * An input value ready to go into a tuplestore: external TOAST pointers are
+ * fetched (with detoast, for varlena columns), since the tuplestore
+ * outlives the scan.
+ */
+static inline Datum
+srf_store_value(Datum v, bool isnull, bool detoast)
+{
+	if (detoast && !isnull && VARATT_IS_EXTERNAL(DatumGetPointer(v)))
+		return PointerGetDatum(detoast_external_attr((struct varlena *) DatumGetPointer(v)));
+	return v;
+}
+
+#endif							/* SRF_COLUMNS_H */
