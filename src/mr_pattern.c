@@ -2,7 +2,7 @@
  *
  * mr_pattern.c
  *	  Compile a MATCH_RECOGNIZE pattern to a program (mr_pattern.h), and
- *	  mr_run(): one partition of DEFINE-result bitmaps through either
+ *	  mr_run(): one partition of DEFINE-result bitmaps through the push
  *	  matcher of mr_matcher.h, with the rows-per-match output of the debug
  *	  functions.
  *

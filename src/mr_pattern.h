@@ -2,7 +2,7 @@
  *
  * mr_pattern.h
  *	  MATCH_RECOGNIZE patterns compiled to a small program, and mr_run():
- *	  one partition of given DEFINE results through a matcher.
+ *	  one partition of given DEFINE results through the push matcher.
  *
  * The program follows Trino's matcher (reference §6): LABEL v consumes
  * one row that satisfies v; SPLIT x, y forks with x preferred; JUMP;
@@ -18,8 +18,9 @@
  * iteration that comes back to the same instruction without consuming a
  * row is dropped), so they must agree exactly; test/pgtap/mr_matcher_test.sql
  * checks it.  mr_run() feeds them DEFINE results given as one bitmap per
- * row ("which primary variables are true at row i"), for the debug
- * functions.
+ * row ("which primary variables are true at row i") through the push
+ * matcher, for the debug functions (the backtracker is called directly,
+ * mr_backtrack_partition).
  *
  *-------------------------------------------------------------------------
  */
