@@ -235,6 +235,23 @@ FROM asset_stream.window_replay($$SELECT * FROM (VALUES (1, 10, '2024-01-01 00:0
         (2, 20, '2024-01-01 00:00:02'), (3, 10, '2024-01-01 00:00:03')) v(o, k, t) ORDER BY o$$,
     't', 'k', 'tumble', '1 min') AS (kind text, key integer, window_start timestamp, count bigint);
 
+-- a key stored compressed in a table and the same key computed in the
+-- query are one key; keys of fixed length by reference (uuid)
+CREATE TABLE bigkey (o int, k text, t timestamptz);
+INSERT INTO bigkey VALUES (1, repeat('k', 5000), '2024-01-01 00:00:01+00');
+SELECT pg_column_compression(k) IS NOT NULL AS stored_compressed FROM bigkey;
+SELECT kind, length(key), count
+FROM asset_stream.window_replay($$SELECT * FROM (SELECT o, k, t FROM bigkey
+        UNION ALL SELECT 2, repeat('k', 5000), '2024-01-01 00:00:02+00'
+        UNION ALL SELECT 3, repeat('k', 4999) || 'x', '2024-01-01 00:00:03+00') s ORDER BY o$$,
+    't', 'k', 'tumble', '1 min') AS (kind text, key text, count bigint);
+SELECT kind, key, count
+FROM asset_stream.window_replay($$SELECT * FROM (VALUES
+        (1, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid, '2024-01-01 00:00:01+00'::timestamptz),
+        (2, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12', '2024-01-01 00:00:02'),
+        (3, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '2024-01-01 00:00:03')) v(o, k, t) ORDER BY o$$,
+    't', 'k', 'tumble', '1 min') AS (kind text, key uuid, count bigint);
+
 ------------------------------------------------------------------------
 -- Bad arguments
 SELECT pg_temp.sqlstate_of($$SELECT * FROM asset_stream.window_replay('SELECT 1 AS x', 't', NULL, 'tumble', '1 min') AS (kind text)$$) AS no_column;

@@ -42,6 +42,7 @@
 #include "postgres.h"
 
 #include "common/hashfn.h"
+#include "common/int.h"
 #include "fmgr.h"
 #include "lib/ilist.h"
 #include "libpq/pqformat.h"
@@ -49,6 +50,7 @@
 #include "nodes/execnodes.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
+#include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
@@ -158,6 +160,8 @@ struct WcState
 	WcEmitFn	emit;
 	void	   *emit_arg;
 	WindowAggState *aggstate;	/* fake call context for aggregates */
+	FunctionCallInfo *transcall;	/* per aggregate, set up once */
+	bool	   *count_star;		/* per aggregate: count(*), counted inline */
 	int		   *argoff;
 	int			maxwins;
 	WinBounds  *bounds;			/* scratch for the assigner */
@@ -187,13 +191,69 @@ struct WcState
 	bool	   *outnulls;
 };
 
-/* the state whose keys the hash functions are comparing */
+/*
+ * Key hashing and equality compare binary images (datum_image_hash/eq).
+ * Every read goes through them, so by-value keys and varlena keys stored
+ * plainly (short or 4-byte header, not compressed, not external) take a
+ * direct path.  Equality is datum_image_eq's; a varlena hashes its value
+ * whatever its header, so a plain and a compressed copy of one value meet
+ * (hashes live only in memory, never in a snapshot).
+ */
+static inline bool
+wc_plain_varlena(const void *p)
+{
+	return !VARATT_IS_EXTERNAL(p) && !VARATT_IS_COMPRESSED(p);
+}
+
+/*
+ * A multiply-xorshift hash over 8-byte words: keys are short (asset ids),
+ * where hash_bytes costs several times more.
+ */
+static inline uint32
+wc_hash_mem(const char *p, Size len)
+{
+	uint64		h = UINT64CONST(0x9E3779B97F4A7C15) ^ len;
+	uint64		v;
+
+	for (; len >= 8; p += 8, len -= 8)
+	{
+		memcpy(&v, p, 8);
+		h = (h ^ v) * UINT64CONST(0xFF51AFD7ED558CCD);
+		h ^= h >> 32;
+	}
+	if (len > 0)
+	{
+		v = 0;
+		memcpy(&v, p, len);
+		h = (h ^ v) * UINT64CONST(0xC4CEB9FE1A85EC53);
+	}
+	h ^= h >> 29;
+	h *= UINT64CONST(0xFF51AFD7ED558CCD);
+	return (uint32) (h ^ (h >> 32));
+}
+
 static uint32
 wc_key_hash(void *state, Datum key)
 {
 	WcState    *s = (WcState *) state;
+	struct varlena *v;
+	uint32		h;
 
-	return datum_image_hash(key, s->spec.keybyval, s->spec.keylen);
+	if (s->spec.keybyval)
+		return wc_hash_mem((const char *) &key, sizeof(Datum));
+	if (s->spec.keylen > 0)
+		return wc_hash_mem(DatumGetPointer(key), s->spec.keylen);
+	if (s->spec.keylen == -2)
+		return wc_hash_mem(DatumGetCString(key), strlen(DatumGetCString(key)) + 1);
+	if (wc_plain_varlena(DatumGetPointer(key)))
+		return wc_hash_mem(VARDATA_ANY(DatumGetPointer(key)),
+						   VARSIZE_ANY_EXHDR(DatumGetPointer(key)));
+	/* compressed or external: hash the value it stands for */
+	v = pg_detoast_datum_packed((struct varlena *) DatumGetPointer(key));
+	h = wc_hash_mem(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v));
+	if ((Pointer) v != DatumGetPointer(key))
+		pfree(v);
+	return h;
 }
 
 static bool
@@ -201,7 +261,18 @@ wc_key_eq(void *state, Datum a, Datum b)
 {
 	WcState    *s = (WcState *) state;
 
-	return datum_image_eq(a, b, s->spec.keybyval, s->spec.keylen);
+	if (s->spec.keybyval)
+		return a == b;
+	if (s->spec.keylen == -1)
+	{
+		const struct varlena *va = (const struct varlena *) DatumGetPointer(a);
+		const struct varlena *vb = (const struct varlena *) DatumGetPointer(b);
+
+		if (wc_plain_varlena(va) && wc_plain_varlena(vb))
+			return VARSIZE_ANY_EXHDR(va) == VARSIZE_ANY_EXHDR(vb) &&
+				memcmp(VARDATA_ANY(va), VARDATA_ANY(vb), VARSIZE_ANY_EXHDR(va)) == 0;
+	}
+	return datum_image_eq(a, b, false, s->spec.keylen);
 }
 
 static inline int64
@@ -309,6 +380,18 @@ wc_create(const WcSpec *spec, MemoryContext parent, WcEmitFn emit, void *emit_ar
 		off += spec->aggs[i].numargs;
 	}
 	s->argoff[spec->naggs] = off;
+	s->transcall = palloc(sizeof(FunctionCallInfo) * Max(spec->naggs, 1));
+	s->count_star = palloc0(sizeof(bool) * Max(spec->naggs, 1));
+	for (int i = 0; i < spec->naggs; i++)
+	{
+		WcAggDef   *ag = &spec->aggs[i];
+
+		s->transcall[i] = palloc0(SizeForFunctionCallInfo(ag->numargs + 1));
+		InitFunctionCallInfoData(*s->transcall[i], &ag->transfn, ag->numargs + 1,
+								 ag->collation, (Node *) s->aggstate, NULL);
+		s->count_star[i] = (ag->aggfnoid == F_COUNT_ && ag->numargs == 0 &&
+							ag->transtypeByVal && !ag->initValueIsNull);
+	}
 	s->maxwins = (spec->win.kind == WIN_SESSION) ? 1 : win_max_windows(&spec->win);
 	s->bounds = palloc(sizeof(WinBounds) * Max(s->maxwins, 1));
 	s->bounds_late = palloc(sizeof(bool) * Max(s->maxwins, 1));
@@ -559,7 +642,7 @@ wc_store_trans(WcWin *w, int i, const WcAggDef *ag, Datum newval, bool newnull)
 static void
 wc_trans_row(WcState *s, WcWin *w, const WcRowArgs *a)
 {
-	LOCAL_FCINFO(fcinfo, WC_MAX_AGG_ARGS + 1);
+	MemoryContext old = MemoryContextSwitchTo(s->tmpcxt);
 
 	s->aggstate->aggcontext = w->group->cxt;
 	s->aggstate->curaggcontext = w->group->cxt;
@@ -567,13 +650,25 @@ wc_trans_row(WcState *s, WcWin *w, const WcRowArgs *a)
 	for (int i = 0; i < s->spec.naggs; i++)
 	{
 		WcAggDef   *ag = &s->spec.aggs[i];
+		FunctionCallInfo fcinfo = s->transcall[i];
 		Datum	   *argv = a->argv + s->argoff[i];
 		bool	   *argnull = a->argnull + s->argoff[i];
 		Datum		newval;
-		MemoryContext old;
 
 		if (a->skip[i])
 			continue;
+		if (s->count_star[i])
+		{
+			/* count(*): int8inc without the call */
+			int64		n;
+
+			if (unlikely(pg_add_s64_overflow(DatumGetInt64(w->trans[i]), 1, &n)))
+				ereport(ERROR,
+						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+						 errmsg("bigint out of range")));
+			w->trans[i] = Int64GetDatum(n);
+			continue;
+		}
 		if (ag->transfnStrict)
 		{
 			bool		anynull = false;
@@ -587,17 +682,16 @@ wc_trans_row(WcState *s, WcWin *w, const WcRowArgs *a)
 				/* strict, no initial value: the first input is the state */
 				if (ag->numargs > 0)
 				{
-					old = MemoryContextSwitchTo(w->group->cxt);
+					MemoryContextSwitchTo(w->group->cxt);
 					w->trans[i] = datumCopy(argv[0], ag->transtypeByVal, ag->transtypeLen);
 					w->transnull[i] = false;
-					MemoryContextSwitchTo(old);
+					MemoryContextSwitchTo(s->tmpcxt);
 				}
 				continue;
 			}
 		}
 
-		InitFunctionCallInfoData(*fcinfo, &ag->transfn, ag->numargs + 1,
-								 ag->collation, (Node *) s->aggstate, NULL);
+		fcinfo->isnull = false;
 		fcinfo->args[0].value = w->trans[i];
 		fcinfo->args[0].isnull = w->transnull[i];
 		for (int j = 0; j < ag->numargs; j++)
@@ -605,11 +699,10 @@ wc_trans_row(WcState *s, WcWin *w, const WcRowArgs *a)
 			fcinfo->args[j + 1].value = argv[j];
 			fcinfo->args[j + 1].isnull = argnull[j];
 		}
-		old = MemoryContextSwitchTo(s->tmpcxt);
 		newval = FunctionCallInvoke(fcinfo);
-		MemoryContextSwitchTo(old);
 		wc_store_trans(w, i, ag, newval, fcinfo->isnull);
 	}
+	MemoryContextSwitchTo(old);
 }
 
 /* Merge src's transition values into dst (session merges). */
@@ -808,23 +901,27 @@ wc_push_fixed(WcState *s, int64 ordinal, Datum key, bool keynull, int64 ts,
 		}
 		if (k == NULL)
 			k = wc_key_lookup(s, key, keynull, true);
-		ge = wcgroups_lookup(s->groups, b);
-		g = ge ? ge->g : wc_group_new(s, b.start, b.end);
-		if (ge)
-		{
-			dlist_foreach(it, &k->wins)
-			{
-				WcWin	   *o = dlist_container(WcWin, key_node, it.cur);
 
-				if (o->group == g)
-				{
-					w = o;
-					break;
-				}
+		/*
+		 * The key's own open windows first, newest first: a read usually
+		 * lands in one its key already has.
+		 */
+		dlist_reverse_foreach(it, &k->wins)
+		{
+			WcWin	   *o = dlist_container(WcWin, key_node, it.cur);
+
+			if (o->start == b.start && o->end == b.end)
+			{
+				w = o;
+				break;
 			}
 		}
 		if (w == NULL)
+		{
+			ge = wcgroups_lookup(s->groups, b);
+			g = ge ? ge->g : wc_group_new(s, b.start, b.end);
 			w = wc_member_new(s, g, k);
+		}
 		wc_trans_row(s, w, args);
 		wc_after_change(s, ordinal, w);
 	}
