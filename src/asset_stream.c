@@ -17,6 +17,7 @@
 #include "utils/guc.h"
 
 #include "asset_stream.h"
+#include "window_pushdown.h"
 
 PG_MODULE_MAGIC;
 
@@ -116,6 +117,8 @@ void
 _PG_init(void)
 {
 	as_define_gucs();
+	/* GROUP BY pushdown for the window functions: in every backend */
+	wp_install();
 
 	if (!process_shared_preload_libraries_in_progress || IsBinaryUpgrade)
 		return;

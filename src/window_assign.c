@@ -250,6 +250,23 @@ wa_local_to_instant(const pg_tz *tz, int64 local)
 	return result;
 }
 
+const char *
+win_kind_name(WinKind kind)
+{
+	switch (kind)
+	{
+		case WIN_TUMBLE:
+			return "tumble";
+		case WIN_HOP:
+			return "hop";
+		case WIN_CUMULATE:
+			return "cumulate";
+		case WIN_SESSION:
+			return "session";
+	}
+	return "?";
+}
+
 /*
  * Check that a window lies inside the timestamp range.
  */

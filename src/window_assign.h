@@ -61,6 +61,9 @@ typedef struct WinBounds
 /* Most windows one row may produce: HOP with a tiny slide is refused above this. */
 #define WIN_MAX_WINDOWS_PER_ROW 100000
 
+/* "tumble", "hop", "cumulate" or "session" */
+extern const char *win_kind_name(WinKind kind);
+
 /* Validate a spec; ereport(ERROR, ERRCODE_INVALID_PARAMETER_VALUE ...) on bad values. */
 extern void win_spec_check(const WinSpec *spec);
 

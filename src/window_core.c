@@ -54,6 +54,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
+#include "window_aggs.h"
 #include "window_core.h"
 
 #define WC_SNAPSHOT_MAGIC	0x57435331	/* "WCS1" */
@@ -159,10 +160,8 @@ struct WcState
 	MemoryContext tmpcxt;		/* reset per call */
 	WcEmitFn	emit;
 	void	   *emit_arg;
-	WindowAggState *aggstate;	/* fake call context for aggregates */
-	FunctionCallInfo *transcall;	/* per aggregate, set up once */
-	bool	   *count_star;		/* per aggregate: count(*), counted inline */
-	int		   *argoff;
+	WcAggRunner aggs;			/* the aggregates; aggs.aggstate is the fake
+								 * call context */
 	int			maxwins;
 	WinBounds  *bounds;			/* scratch for the assigner */
 	bool	   *bounds_late;
@@ -187,8 +186,6 @@ struct WcState
 	FmgrInfo	keyrecv;
 	Oid			keyioparam;
 
-	Datum	   *outvals;
-	bool	   *outnulls;
 };
 
 /*
@@ -364,7 +361,6 @@ wc_create(const WcSpec *spec, MemoryContext parent, WcEmitFn emit, void *emit_ar
 											  ALLOCSET_DEFAULT_SIZES);
 	MemoryContext old = MemoryContextSwitchTo(cxt);
 	WcState    *s = palloc0(sizeof(WcState));
-	int			off = 0;
 
 	s->spec = *spec;
 	s->cxt = cxt;
@@ -372,26 +368,7 @@ wc_create(const WcSpec *spec, MemoryContext parent, WcEmitFn emit, void *emit_ar
 									  ALLOCSET_DEFAULT_SIZES);
 	s->emit = emit;
 	s->emit_arg = emit_arg;
-	s->aggstate = makeNode(WindowAggState);
-	s->argoff = palloc0(sizeof(int) * (spec->naggs + 1));
-	for (int i = 0; i < spec->naggs; i++)
-	{
-		s->argoff[i] = off;
-		off += spec->aggs[i].numargs;
-	}
-	s->argoff[spec->naggs] = off;
-	s->transcall = palloc(sizeof(FunctionCallInfo) * Max(spec->naggs, 1));
-	s->count_star = palloc0(sizeof(bool) * Max(spec->naggs, 1));
-	for (int i = 0; i < spec->naggs; i++)
-	{
-		WcAggDef   *ag = &spec->aggs[i];
-
-		s->transcall[i] = palloc0(SizeForFunctionCallInfo(ag->numargs + 1));
-		InitFunctionCallInfoData(*s->transcall[i], &ag->transfn, ag->numargs + 1,
-								 ag->collation, (Node *) s->aggstate, NULL);
-		s->count_star[i] = (ag->aggfnoid == F_COUNT_ && ag->numargs == 0 &&
-							ag->transtypeByVal && !ag->initValueIsNull);
-	}
+	wc_aggs_setup(&s->aggs, spec->naggs, spec->aggs, s->tmpcxt);
 	s->maxwins = (spec->win.kind == WIN_SESSION) ? 1 : win_max_windows(&spec->win);
 	s->bounds = palloc(sizeof(WinBounds) * Max(s->maxwins, 1));
 	s->bounds_late = palloc(sizeof(bool) * Max(s->maxwins, 1));
@@ -401,8 +378,6 @@ wc_create(const WcSpec *spec, MemoryContext parent, WcEmitFn emit, void *emit_ar
 		s->groups = wcgroups_create(cxt, 256, NULL);
 	s->heap_cap = 256;
 	s->heap = palloc(sizeof(WcGroup *) * s->heap_cap);
-	s->outvals = palloc0(sizeof(Datum) * Max(spec->naggs, 1));
-	s->outnulls = palloc0(sizeof(bool) * Max(spec->naggs, 1));
 	MemoryContextSwitchTo(old);
 	return s;
 }
@@ -574,14 +549,7 @@ wc_member_new(WcState *s, WcGroup *g, WcKey *k)
 	w->end = g->end;
 	w->trans = palloc(sizeof(Datum) * Max(s->spec.naggs, 1));
 	w->transnull = palloc(sizeof(bool) * Max(s->spec.naggs, 1));
-	for (int i = 0; i < s->spec.naggs; i++)
-	{
-		WcAggDef   *ag = &s->spec.aggs[i];
-
-		w->transnull[i] = ag->initValueIsNull;
-		w->trans[i] = ag->initValueIsNull ? (Datum) 0 :
-			datumCopy(ag->initValue, ag->transtypeByVal, ag->transtypeLen);
-	}
+	wc_aggs_init(&s->aggs, w->trans, w->transnull, g->cxt);
 	MemoryContextSwitchTo(old);
 
 	dlist_push_tail(&g->members, &w->group_node);
@@ -616,93 +584,10 @@ wc_member_new(WcState *s, WcGroup *g, WcKey *k)
 
 /* ---------------------------------------------------------- aggregates */
 
-/* Store a new transition value returned by a support function. */
 static inline void
-wc_store_trans(WcWin *w, int i, const WcAggDef *ag, Datum newval, bool newnull)
-{
-	if (!ag->transtypeByVal && (newnull || newval != w->trans[i]))
-	{
-		Datum		oldval = w->trans[i];
-		bool		oldnull = w->transnull[i];
-
-		if (!newnull)
-		{
-			MemoryContext old = MemoryContextSwitchTo(w->group->cxt);
-
-			newval = datumCopy(newval, false, ag->transtypeLen);
-			MemoryContextSwitchTo(old);
-		}
-		if (!oldnull)
-			pfree(DatumGetPointer(oldval));
-	}
-	w->trans[i] = newval;
-	w->transnull[i] = newnull;
-}
-
-static void
 wc_trans_row(WcState *s, WcWin *w, const WcRowArgs *a)
 {
-	MemoryContext old = MemoryContextSwitchTo(s->tmpcxt);
-
-	s->aggstate->aggcontext = w->group->cxt;
-	s->aggstate->curaggcontext = w->group->cxt;
-
-	for (int i = 0; i < s->spec.naggs; i++)
-	{
-		WcAggDef   *ag = &s->spec.aggs[i];
-		FunctionCallInfo fcinfo = s->transcall[i];
-		Datum	   *argv = a->argv + s->argoff[i];
-		bool	   *argnull = a->argnull + s->argoff[i];
-		Datum		newval;
-
-		if (a->skip[i])
-			continue;
-		if (s->count_star[i])
-		{
-			/* count(*): int8inc without the call */
-			int64		n;
-
-			if (unlikely(pg_add_s64_overflow(DatumGetInt64(w->trans[i]), 1, &n)))
-				ereport(ERROR,
-						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-						 errmsg("bigint out of range")));
-			w->trans[i] = Int64GetDatum(n);
-			continue;
-		}
-		if (ag->transfnStrict)
-		{
-			bool		anynull = false;
-
-			for (int j = 0; j < ag->numargs; j++)
-				anynull |= argnull[j];
-			if (anynull)
-				continue;
-			if (w->transnull[i])
-			{
-				/* strict, no initial value: the first input is the state */
-				if (ag->numargs > 0)
-				{
-					MemoryContextSwitchTo(w->group->cxt);
-					w->trans[i] = datumCopy(argv[0], ag->transtypeByVal, ag->transtypeLen);
-					w->transnull[i] = false;
-					MemoryContextSwitchTo(s->tmpcxt);
-				}
-				continue;
-			}
-		}
-
-		fcinfo->isnull = false;
-		fcinfo->args[0].value = w->trans[i];
-		fcinfo->args[0].isnull = w->transnull[i];
-		for (int j = 0; j < ag->numargs; j++)
-		{
-			fcinfo->args[j + 1].value = argv[j];
-			fcinfo->args[j + 1].isnull = argnull[j];
-		}
-		newval = FunctionCallInvoke(fcinfo);
-		wc_store_trans(w, i, ag, newval, fcinfo->isnull);
-	}
-	MemoryContextSwitchTo(old);
+	wc_aggs_advance(&s->aggs, w->trans, w->transnull, w->group->cxt, a);
 }
 
 /* Merge src's transition values into dst (session merges). */
@@ -711,8 +596,7 @@ wc_combine(WcState *s, WcWin *dst, WcWin *src)
 {
 	LOCAL_FCINFO(fcinfo, 2);
 
-	s->aggstate->aggcontext = dst->group->cxt;
-	s->aggstate->curaggcontext = dst->group->cxt;
+	wc_aggs_context(&s->aggs, dst->group->cxt);
 
 	for (int i = 0; i < s->spec.naggs; i++)
 	{
@@ -736,7 +620,7 @@ wc_combine(WcState *s, WcWin *dst, WcWin *src)
 			}
 		}
 		InitFunctionCallInfoData(*fcinfo, &ag->combinefn, 2, ag->collation,
-								 (Node *) s->aggstate, NULL);
+								 (Node *) s->aggs.aggstate, NULL);
 		fcinfo->args[0].value = dst->trans[i];
 		fcinfo->args[0].isnull = dst->transnull[i];
 		fcinfo->args[1].value = src->trans[i];
@@ -744,49 +628,7 @@ wc_combine(WcState *s, WcWin *dst, WcWin *src)
 		old = MemoryContextSwitchTo(s->tmpcxt);
 		newval = FunctionCallInvoke(fcinfo);
 		MemoryContextSwitchTo(old);
-		wc_store_trans(dst, i, ag, newval, fcinfo->isnull);
-	}
-}
-
-/* Compute the results of w into s->outvals (valid until tmpcxt reset). */
-static void
-wc_finalize(WcState *s, WcWin *w)
-{
-	LOCAL_FCINFO(fcinfo, WC_MAX_AGG_ARGS + 1);
-
-	s->aggstate->aggcontext = w->group->cxt;
-	s->aggstate->curaggcontext = w->group->cxt;
-
-	for (int i = 0; i < s->spec.naggs; i++)
-	{
-		WcAggDef   *ag = &s->spec.aggs[i];
-		MemoryContext old;
-
-		if (!ag->hasFinal)
-		{
-			s->outvals[i] = w->trans[i];
-			s->outnulls[i] = w->transnull[i];
-			continue;
-		}
-		if (ag->finalfn.fn_strict && (w->transnull[i] || ag->numFinalArgs > 1))
-		{
-			s->outvals[i] = (Datum) 0;
-			s->outnulls[i] = true;
-			continue;
-		}
-		InitFunctionCallInfoData(*fcinfo, &ag->finalfn, ag->numFinalArgs,
-								 ag->collation, (Node *) s->aggstate, NULL);
-		fcinfo->args[0].value = w->trans[i];
-		fcinfo->args[0].isnull = w->transnull[i];
-		for (int j = 1; j < ag->numFinalArgs; j++)
-		{
-			fcinfo->args[j].value = (Datum) 0;
-			fcinfo->args[j].isnull = true;
-		}
-		old = MemoryContextSwitchTo(s->tmpcxt);
-		s->outvals[i] = FunctionCallInvoke(fcinfo);
-		s->outnulls[i] = fcinfo->isnull;
-		MemoryContextSwitchTo(old);
+		wc_aggs_store(ag, &dst->trans[i], &dst->transnull[i], dst->group->cxt, newval, fcinfo->isnull);
 	}
 }
 
@@ -809,9 +651,9 @@ wc_emit_window(WcState *s, WcEmitKind kind, int64 ordinal, WcWin *w)
 		e.firing = ++w->fires;
 	if (kind != WC_EMIT_RETRACT)
 	{
-		wc_finalize(s, w);
-		e.values = s->outvals;
-		e.isnull = s->outnulls;
+		wc_aggs_final(&s->aggs, w->trans, w->transnull, w->group->cxt);
+		e.values = s->aggs.outvals;
+		e.isnull = s->aggs.outnulls;
 	}
 	w->emitted = true;
 	s->emit(s->emit_arg, &e);
@@ -1150,8 +992,7 @@ wc_serialize(WcState *s, StringInfo buf)
 		pq_sendint64(buf, g->end);
 		pq_sendbyte(buf, g->fired);
 		pq_sendint32(buf, g->nmembers);
-		s->aggstate->aggcontext = g->cxt;
-		s->aggstate->curaggcontext = g->cxt;
+		wc_aggs_context(&s->aggs, g->cxt);
 		dlist_foreach(it, &g->members)
 		{
 			WcWin	   *w = dlist_container(WcWin, group_node, it.cur);
@@ -1179,7 +1020,7 @@ wc_serialize(WcState *s, StringInfo buf)
 				if (ag->transtype == INTERNALOID)
 				{
 					InitFunctionCallInfoData(*fcinfo, &ag->serialfn, 1, InvalidOid,
-											 (Node *) s->aggstate, NULL);
+											 (Node *) s->aggs.aggstate, NULL);
 					fcinfo->args[0].value = w->trans[i];
 					fcinfo->args[0].isnull = false;
 					vb = DatumGetByteaPP(FunctionCallInvoke(fcinfo));
@@ -1272,8 +1113,7 @@ wc_deserialize(WcState *s, StringInfo buf)
 			/* fired follows from the watermark; check, do not trust */
 			wc_bad_snapshot("window state disagrees with the watermark");
 		}
-		s->aggstate->aggcontext = g->cxt;
-		s->aggstate->curaggcontext = g->cxt;
+		wc_aggs_context(&s->aggs, g->cxt);
 
 		for (int mi = 0; mi < nmembers; mi++)
 		{
@@ -1319,7 +1159,7 @@ wc_deserialize(WcState *s, StringInfo buf)
 				wc_need(buf, 1);
 				if (pq_getmsgbyte(buf))
 				{
-					wc_store_trans(w, i, ag, (Datum) 0, true);
+					wc_aggs_store(ag, &w->trans[i], &w->transnull[i], g->cxt, (Datum) 0, true);
 					continue;
 				}
 				len = wc_get_len(buf);
@@ -1335,7 +1175,7 @@ wc_deserialize(WcState *s, StringInfo buf)
 					memcpy(VARDATA(b), vbuf.data, len);
 					MemoryContextSwitchTo(g->cxt);
 					InitFunctionCallInfoData(*fcinfo, &ag->deserialfn, 2, InvalidOid,
-											 (Node *) s->aggstate, NULL);
+											 (Node *) s->aggs.aggstate, NULL);
 					fcinfo->args[0].value = PointerGetDatum(b);
 					fcinfo->args[0].isnull = false;
 					fcinfo->args[1].value = (Datum) 0;
@@ -1351,7 +1191,7 @@ wc_deserialize(WcState *s, StringInfo buf)
 					v = ReceiveFunctionCall(&ag->recvfn, &vbuf, ag->recvioparam, -1);
 					MemoryContextSwitchTo(old);
 					/* initial value of the new member is replaced */
-					wc_store_trans(w, i, ag, v, false);
+					wc_aggs_store(ag, &w->trans[i], &w->transnull[i], g->cxt, v, false);
 				}
 			}
 		}

@@ -574,22 +574,6 @@ wr_receive(TupleTableSlot *slot, DestReceiver *self)
 
 /* --------------------------------------------------------------- setup */
 
-static const char *
-wr_kind_label(WinKind k)
-{
-	switch (k)
-	{
-		case WIN_TUMBLE:
-			return "tumble";
-		case WIN_HOP:
-			return "hop";
-		case WIN_CUMULATE:
-			return "cumulate";
-		default:
-			return "session";
-	}
-}
-
 static char *
 wr_fingerprint(WrState *st)
 {
@@ -600,7 +584,7 @@ wr_fingerprint(WrState *st)
 	appendStringInfo(&s, "%s size=" INT64_FORMAT " slide=" INT64_FORMAT " offset=" INT64_FORMAT
 					 " time=%s %s key=%s %s watermark=%s bound=" INT64_FORMAT
 					 " lateness=" INT64_FORMAT " emit=%s tz=%s aggs=",
-					 wr_kind_label(a->kind), a->size, a->slide, a->offset,
+					 win_kind_name(a->kind), a->size, a->slide, a->offset,
 					 a->time_column, format_type_be(st->timetype),
 					 a->key_column ? a->key_column : "-",
 					 OidIsValid(st->keytype) ? format_type_be(st->keytype) : "-",

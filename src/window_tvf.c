@@ -44,29 +44,12 @@
 
 #include "srf_columns.h"
 #include "window_assign.h"
+#include "window_tvf.h"
 
 PG_FUNCTION_INFO_V1(window_tumble);
 PG_FUNCTION_INFO_V1(window_hop);
 PG_FUNCTION_INFO_V1(window_cumulate);
 PG_FUNCTION_INFO_V1(window_session);
-
-/* Where an output column's value comes from. */
-typedef enum WtSource
-{
-	WT_INPUT,					/* an input column */
-	WT_START,
-	WT_END,
-	WT_TIME
-} WtSource;
-
-typedef struct WtOutCol
-{
-	WtSource	src;
-	int			att;			/* WT_INPUT: 0-based input attribute */
-	int			stored;			/* session: index in the stored tuple, or -1
-								 * for the key / time column */
-	bool		detoast;		/* varlena: fetch external values */
-} WtOutCol;
 
 /* One stored row of the session driver. */
 typedef struct WtEntry
@@ -160,17 +143,24 @@ wt_text_arg(FunctionCallInfo fcinfo, int n, const char *fname, const char *argna
 	return PG_GETARG_TEXT_PP(n);
 }
 
-static int64
-wt_interval_arg(FunctionCallInfo fcinfo, int n, const char *fname, const char *argname)
+int64
+wt_interval_value(Datum value, bool isnull, const char *fname, const char *argname)
 {
 	char		buf[64];
 
-	if (PG_ARGISNULL(n))
+	if (isnull)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("%s: %s must not be NULL", fname, argname)));
 	snprintf(buf, sizeof(buf), "%s: %s", fname, argname);
-	return win_interval_usecs(PG_GETARG_INTERVAL_P(n), buf);
+	return win_interval_usecs(DatumGetIntervalP(value), buf);
+}
+
+static int64
+wt_interval_arg(FunctionCallInfo fcinfo, int n, const char *fname, const char *argname)
+{
+	return wt_interval_value(PG_ARGISNULL(n) ? (Datum) 0 : PG_GETARG_DATUM(n),
+							 PG_ARGISNULL(n), fname, argname);
 }
 
 /*
@@ -363,76 +353,62 @@ wt_describe_columns(TupleDesc desc, bool with_window, Oid time_type)
  * wt_startup binds the input's columns: the time column, the partition key,
  * and each column of the caller's definition list, by name.
  */
-static void
-wt_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+void
+wt_bind_input(TupleDesc typeinfo, TupleDesc outdesc, const char *fname, WinKind kind,
+			  const char *time_col, const char *part_col, WtOutCol *out,
+			  WtBinding *b)
 {
-	WtState    *st = (WtState *) self;
 	int			i;
-	int			maxatt;
 
 	/* time column */
-	st->time_att = srf_find_column(typeinfo, st->time_col, st->fname);
-	if (st->time_att < 0)
+	b->time_att = srf_find_column(typeinfo, time_col, fname);
+	if (b->time_att < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_COLUMN),
 				 errmsg("%s: time column \"%s\" is not a column of the input query",
-						st->fname, st->time_col),
+						fname, time_col),
 				 errdetail("Available columns: %s.",
 						   wt_describe_columns(typeinfo, false, InvalidOid))));
-	st->time_type = TupleDescAttr(typeinfo, st->time_att)->atttypid;
-	if (st->time_type != TIMESTAMPTZOID && st->time_type != TIMESTAMPOID)
+	b->time_type = TupleDescAttr(typeinfo, b->time_att)->atttypid;
+	if (b->time_type != TIMESTAMPTZOID && b->time_type != TIMESTAMPOID)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
 				 errmsg("%s: time column \"%s\" has type %s",
-						st->fname, st->time_col, format_type_be(st->time_type)),
+						fname, time_col, format_type_be(b->time_type)),
 				 errhint("The time column must be timestamp with time zone or timestamp without time zone.")));
-	if (st->time_type == TIMESTAMPTZOID && st->spec.kind != WIN_SESSION)
-		st->spec.tz = session_timezone;
-	maxatt = st->time_att;
+	b->maxatt = b->time_att;
 
 	/* the window columns must not clash with input columns */
 	for (i = 0; i < 3; i++)
-		if (srf_find_column(typeinfo, wt_window_cols[i], st->fname) >= 0)
+		if (srf_find_column(typeinfo, wt_window_cols[i], fname) >= 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_DUPLICATE_COLUMN),
 					 errmsg("%s: input query already has a column named \"%s\"",
-							st->fname, wt_window_cols[i]),
+							fname, wt_window_cols[i]),
 					 errhint("Rename that column in the input query.")));
 
 	/* partition key */
-	if (st->part_col != NULL)
+	b->part_att = -1;
+	if (part_col != NULL)
 	{
-		Oid			keytypid;
-
-		st->part_att = srf_find_column(typeinfo, st->part_col, st->fname);
-		if (st->part_att < 0)
+		b->part_att = srf_find_column(typeinfo, part_col, fname);
+		if (b->part_att < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_COLUMN),
 					 errmsg("%s: partition_by column \"%s\" is not a column of the input query",
-							st->fname, st->part_col),
+							fname, part_col),
 					 errdetail("Available columns: %s.",
 							   wt_describe_columns(typeinfo, false, InvalidOid)),
 					 errhint("partition_by takes one column name; for several keys, add a column such as ROW(a, b) AS k to the input query.")));
-		keytypid = TupleDescAttr(typeinfo, st->part_att)->atttypid;
-		st->keycoll = TupleDescAttr(typeinfo, st->part_att)->attcollation;
-		st->keytype = lookup_type_cache(keytypid,
-										TYPECACHE_HASH_PROC_FINFO | TYPECACHE_EQ_OPR_FINFO);
-		if (!OidIsValid(st->keytype->hash_proc_finfo.fn_oid) ||
-			!OidIsValid(st->keytype->eq_opr_finfo.fn_oid))
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_FUNCTION),
-					 errmsg("%s: partition_by column \"%s\" has type %s, which cannot be hashed",
-							st->fname, st->part_col, format_type_be(keytypid))));
-		get_typlenbyval(keytypid, &st->keylen, &st->keybyval);
-		maxatt = Max(maxatt, st->part_att);
+		b->maxatt = Max(b->maxatt, b->part_att);
 	}
 
 	/* the caller's columns, by name */
-	for (i = 0; i < st->nout; i++)
+	for (i = 0; i < outdesc->natts; i++)
 	{
-		Form_pg_attribute oa = TupleDescAttr(st->outdesc, i);
+		Form_pg_attribute oa = TupleDescAttr(outdesc, i);
 		const char *name = NameStr(oa->attname);
-		WtOutCol   *oc = &st->out[i];
+		WtOutCol   *oc = &out[i];
 		Oid			have;
 		int			w;
 
@@ -443,33 +419,69 @@ wt_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
 		if (w < 3)
 		{
 			oc->src = (WtSource) (WT_START + w);
-			have = st->time_type;
+			have = b->time_type;
 		}
 		else
 		{
 			oc->src = WT_INPUT;
-			oc->att = srf_find_column(typeinfo, name, st->fname);
+			oc->att = srf_find_column(typeinfo, name, fname);
 			if (oc->att < 0)
 				ereport(ERROR,
 						(errcode(ERRCODE_UNDEFINED_COLUMN),
 						 errmsg("%s: column \"%s\" of the column definition list is not an output column",
-								st->fname, name),
+								fname, name),
 						 errdetail("Available columns: %s.",
-								   wt_describe_columns(typeinfo, true, st->time_type))));
+								   wt_describe_columns(typeinfo, true, b->time_type))));
 			have = TupleDescAttr(typeinfo, oc->att)->atttypid;
 			oc->detoast = TupleDescAttr(typeinfo, oc->att)->attlen == -1;
-			maxatt = Max(maxatt, oc->att);
+			b->maxatt = Max(b->maxatt, oc->att);
 		}
 		if (have != oa->atttypid)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
 					 errmsg("%s: column \"%s\" has type %s, but the column definition list says %s",
-							st->fname, name, format_type_be(have),
+							fname, name, format_type_be(have),
 							format_type_be(oa->atttypid)),
 					 errdetail("Available columns: %s.",
-							   wt_describe_columns(typeinfo, true, st->time_type))));
+							   wt_describe_columns(typeinfo, true, b->time_type))));
 	}
-	st->natts_needed = maxatt + 1;
+}
+
+/*
+ * wt_startup binds the input's columns: the time column, the partition key,
+ * and each column of the caller's definition list, by name.
+ */
+static void
+wt_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+	WtState    *st = (WtState *) self;
+	WtBinding	b;
+	int			i;
+
+	wt_bind_input(typeinfo, st->outdesc, st->fname, st->spec.kind, st->time_col,
+				  st->part_col, st->out, &b);
+	st->time_att = b.time_att;
+	st->time_type = b.time_type;
+	st->part_att = b.part_att;
+	if (st->time_type == TIMESTAMPTZOID && st->spec.kind != WIN_SESSION)
+		st->spec.tz = session_timezone;
+
+	if (st->part_att >= 0)
+	{
+		Oid			keytypid = TupleDescAttr(typeinfo, st->part_att)->atttypid;
+
+		st->keycoll = TupleDescAttr(typeinfo, st->part_att)->attcollation;
+		st->keytype = lookup_type_cache(keytypid,
+										TYPECACHE_HASH_PROC_FINFO | TYPECACHE_EQ_OPR_FINFO);
+		if (!OidIsValid(st->keytype->hash_proc_finfo.fn_oid) ||
+			!OidIsValid(st->keytype->eq_opr_finfo.fn_oid))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_FUNCTION),
+					 errmsg("%s: partition_by column \"%s\" has type %s, which cannot be hashed",
+							st->fname, st->part_col, format_type_be(keytypid))));
+		get_typlenbyval(keytypid, &st->keylen, &st->keybyval);
+	}
+	st->natts_needed = b.maxatt + 1;
 
 	/* session: which columns must be kept with each row */
 	if (st->spec.kind == WIN_SESSION)

@@ -1,0 +1,230 @@
+/*-------------------------------------------------------------------------
+ *
+ * window_sorted.c
+ *	  Window aggregation over rows sorted by (key, time); see
+ *	  window_sorted.h.
+ *
+ * The open windows of the current key are kept in start order (for
+ * cumulate: one start, ascending end), each with its transition values in
+ * a memory context of its own that is reset, not deleted, when the window
+ * is emitted and its slot reused.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "common/int.h"
+#include "miscadmin.h"
+#include "utils/memutils.h"
+
+#include "window_aggs.h"
+#include "window_sorted.h"
+
+typedef struct WsWin
+{
+	WinBounds	b;
+	Datum	   *trans;
+	bool	   *transnull;
+	MemoryContext cxt;			/* the aggregates' context for this window */
+} WsWin;
+
+struct WsState
+{
+	WinSpec		spec;
+	MemoryContext cxt;
+	MemoryContext tmpcxt;		/* final results; reset after each emit */
+	WcAggRunner aggs;
+	WsEmitFn	emit;
+	void	   *emit_arg;
+
+	WsWin	   *win;			/* win[0 .. nopen-1] open, in start order;
+								 * the rest are spare slots */
+	int			nopen;
+	int			nslots;
+	WinBounds  *bounds;			/* scratch for the assigner */
+	bool		tumble_cached;	/* tumble_last holds the last assignment */
+	WinBounds	tumble_last;
+};
+
+WsState *
+ws_create(const WinSpec *spec, int naggs, WcAggDef *aggs, MemoryContext parent,
+		  WsEmitFn emit, void *emit_arg)
+{
+	MemoryContext cxt = AllocSetContextCreate(parent, "window sorted aggregation",
+											  ALLOCSET_DEFAULT_SIZES);
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	WsState    *s = palloc0(sizeof(WsState));
+	int			maxwins = spec->kind == WIN_SESSION ? 1 : win_max_windows(spec);
+
+	s->spec = *spec;
+	s->cxt = cxt;
+	s->tmpcxt = AllocSetContextCreate(cxt, "window sorted results",
+									  ALLOCSET_DEFAULT_SIZES);
+	s->emit = emit;
+	s->emit_arg = emit_arg;
+	wc_aggs_setup(&s->aggs, naggs, aggs, s->tmpcxt);
+	s->nslots = maxwins + 1;
+	s->win = palloc0(sizeof(WsWin) * s->nslots);
+	for (int i = 0; i < s->nslots; i++)
+	{
+		s->win[i].trans = palloc0(sizeof(Datum) * Max(naggs, 1));
+		s->win[i].transnull = palloc0(sizeof(bool) * Max(naggs, 1));
+		s->win[i].cxt = AllocSetContextCreate(cxt, "window sorted state",
+											  ALLOCSET_SMALL_SIZES);
+	}
+	s->bounds = palloc(sizeof(WinBounds) * Max(maxwins, 1));
+	MemoryContextSwitchTo(old);
+	return s;
+}
+
+int
+ws_argoff(const WsState *s, int agg)
+{
+	return s->aggs.argoff[agg];
+}
+
+void
+ws_destroy(WsState *s)
+{
+	MemoryContextDelete(s->cxt);
+}
+
+/* Emit the first n open windows and recycle their slots. */
+static void
+ws_close_first(WsState *s, int n)
+{
+	WsWin		spare[2];
+	WsWin	   *tmp = n <= 2 ? spare : palloc(sizeof(WsWin) * n);
+
+	for (int i = 0; i < n; i++)
+	{
+		WsWin	   *w = &s->win[i];
+
+		wc_aggs_final(&s->aggs, w->trans, w->transnull, w->cxt);
+		s->emit(s->emit_arg, &w->b, s->aggs.outvals, s->aggs.outnulls);
+		MemoryContextReset(s->tmpcxt);
+		MemoryContextReset(w->cxt);
+		tmp[i] = *w;
+	}
+	/* the closed slots move behind the windows still open */
+	memmove(&s->win[0], &s->win[n], sizeof(WsWin) * (s->nopen - n));
+	memcpy(&s->win[s->nopen - n], tmp, sizeof(WsWin) * n);
+	s->nopen -= n;
+	if (tmp != spare)
+		pfree(tmp);
+}
+
+/* Open a window in the next spare slot. */
+static WsWin *
+ws_open(WsState *s, WinBounds b)
+{
+	WsWin	   *w;
+
+	Assert(s->nopen < s->nslots);
+	w = &s->win[s->nopen++];
+	w->b = b;
+	wc_aggs_init(&s->aggs, w->trans, w->transnull, w->cxt);
+	return w;
+}
+
+static void
+ws_push_session(WsState *s, int64 ts, const WcRowArgs *args)
+{
+	int64		end;
+	WsWin	   *w;
+
+	if (pg_add_s64_overflow(ts, s->spec.size, &end) || end > END_TIMESTAMP)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("window bounds out of the timestamp range")));
+	/* a row at most one gap after the last one continues the session */
+	if (s->nopen == 1 && ts <= s->win[0].b.end)
+	{
+		w = &s->win[0];
+		w->b.end = Max(w->b.end, end);
+	}
+	else
+	{
+		WinBounds	b = {ts, end};
+
+		if (s->nopen == 1)
+			ws_close_first(s, 1);
+		w = ws_open(s, b);
+	}
+	wc_aggs_advance(&s->aggs, w->trans, w->transnull, w->cxt, args);
+}
+
+static void
+ws_push_fixed(WsState *s, int64 ts, const WcRowArgs *args)
+{
+	int			n;
+	int			nclosed = 0;
+	int			j = 0;
+
+	if (s->spec.kind == WIN_TUMBLE && s->tumble_cached &&
+		ts >= s->tumble_last.start && ts < s->tumble_last.end)
+	{
+		s->bounds[0] = s->tumble_last;
+		n = 1;
+	}
+	else
+	{
+		n = win_assign(&s->spec, ts, s->bounds);
+		if (s->spec.kind == WIN_TUMBLE && n == 1)
+		{
+			s->tumble_last = s->bounds[0];
+			s->tumble_cached = true;
+		}
+	}
+
+	/* times only grow: a window ending at or before ts is complete */
+	while (nclosed < s->nopen && s->win[nclosed].b.end <= ts)
+		nclosed++;
+	if (nclosed > 0)
+		ws_close_first(s, nclosed);
+
+	/* both lists are in (start, end) order: merge */
+	for (int i = 0; i < n; i++)
+	{
+		WinBounds	b = s->bounds[i];
+		WsWin	   *w = NULL;
+
+		while (j < s->nopen &&
+			   (s->win[j].b.start < b.start ||
+				(s->win[j].b.start == b.start && s->win[j].b.end < b.end)))
+			j++;
+		if (j < s->nopen && s->win[j].b.start == b.start && s->win[j].b.end == b.end)
+			w = &s->win[j];
+		else if (j == s->nopen)
+		{
+			w = ws_open(s, b);
+			j = s->nopen;
+		}
+		else
+			elog(ERROR, "window [" INT64_FORMAT ", " INT64_FORMAT ") would open out of order",
+				 b.start, b.end);
+		wc_aggs_advance(&s->aggs, w->trans, w->transnull, w->cxt, args);
+	}
+}
+
+/* One row of the current key; rows come in ascending time. */
+void
+ws_push(WsState *s, int64 ts, const WcRowArgs *args)
+{
+	if (TIMESTAMP_NOT_FINITE(ts))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("cannot assign an infinite timestamp to a window")));
+	if (s->spec.kind == WIN_SESSION)
+		ws_push_session(s, ts, args);
+	else
+		ws_push_fixed(s, ts, args);
+}
+
+/* The key is done: emit its open windows. */
+void
+ws_end_key(WsState *s)
+{
+	if (s->nopen > 0)
+		ws_close_first(s, s->nopen);
+}
