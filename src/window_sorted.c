@@ -4,10 +4,19 @@
  *	  Window aggregation over rows sorted by (key, time); see
  *	  window_sorted.h.
  *
- * The open windows of the current key are kept in start order (for
- * cumulate: one start, ascending end), each with its transition values in
- * a memory context of its own that is reset, not deleted, when the window
- * is emitted and its slot reused.
+ * The open windows of the current key are kept in the order they opened,
+ * each with its transition values in a memory context of its own that is
+ * reset, not deleted, when the window is emitted and its slot reused.  A
+ * row's windows are looked up from the newest end of the list, where they
+ * almost always are.
+ *
+ * When is a window complete?  Over plain timestamps, or timestamptz in a
+ * zone with a fixed UTC offset, a window [start, end) can take no row at or
+ * after end.  Windows aligned on a zone with daylight saving time are cut
+ * on the local wall clock and converted back: around a transition a row's
+ * window may end, as an instant, before the row (see window_assign.h).  No
+ * offset change exceeds 26 hours (UTC-12 to UTC+14), so there a window is
+ * complete once rows reach its end plus 26 hours.
  *
  *-------------------------------------------------------------------------
  */
@@ -15,6 +24,7 @@
 
 #include "common/int.h"
 #include "miscadmin.h"
+#include "pgtime.h"
 #include "utils/memutils.h"
 
 #include "window_aggs.h"
@@ -37,10 +47,11 @@ struct WsState
 	WsEmitFn	emit;
 	void	   *emit_arg;
 
-	WsWin	   *win;			/* win[0 .. nopen-1] open, in start order;
+	WsWin	   *win;			/* win[0 .. nopen-1] open, in opening order;
 								 * the rest are spare slots */
 	int			nopen;
 	int			nslots;
+	int64		margin;			/* complete once rows reach end + margin */
 	WinBounds  *bounds;			/* scratch for the assigner */
 	bool		tumble_cached;	/* tumble_last holds the last assignment */
 	WinBounds	tumble_last;
@@ -63,14 +74,14 @@ ws_create(const WinSpec *spec, int naggs, WcAggDef *aggs, MemoryContext parent,
 	s->emit = emit;
 	s->emit_arg = emit_arg;
 	wc_aggs_setup(&s->aggs, naggs, aggs, s->tmpcxt);
-	s->nslots = maxwins + 1;
-	s->win = palloc0(sizeof(WsWin) * s->nslots);
-	for (int i = 0; i < s->nslots; i++)
+	s->nslots = 0;
+	s->win = NULL;
+	if (spec->tz != NULL)
 	{
-		s->win[i].trans = palloc0(sizeof(Datum) * Max(naggs, 1));
-		s->win[i].transnull = palloc0(sizeof(bool) * Max(naggs, 1));
-		s->win[i].cxt = AllocSetContextCreate(cxt, "window sorted state",
-											  ALLOCSET_SMALL_SIZES);
+		long		gmtoff;
+
+		if (!pg_get_timezone_offset(spec->tz, &gmtoff))
+			s->margin = INT64CONST(26) * USECS_PER_HOUR;
 	}
 	s->bounds = palloc(sizeof(WinBounds) * Max(maxwins, 1));
 	MemoryContextSwitchTo(old);
@@ -93,8 +104,8 @@ ws_destroy(WsState *s)
 static void
 ws_close_first(WsState *s, int n)
 {
-	WsWin		spare[2];
-	WsWin	   *tmp = n <= 2 ? spare : palloc(sizeof(WsWin) * n);
+	WsWin		spare[4];
+	WsWin	   *tmp = n <= 4 ? spare : palloc(sizeof(WsWin) * n);
 
 	for (int i = 0; i < n; i++)
 	{
@@ -114,13 +125,28 @@ ws_close_first(WsState *s, int n)
 		pfree(tmp);
 }
 
-/* Open a window in the next spare slot. */
+/* Open a window in the next spare slot, making one if there is none. */
 static WsWin *
 ws_open(WsState *s, WinBounds b)
 {
 	WsWin	   *w;
 
-	Assert(s->nopen < s->nslots);
+	if (s->nopen == s->nslots)
+	{
+		int			n = Max(4, s->nslots * 2);
+		MemoryContext old = MemoryContextSwitchTo(s->cxt);
+
+		s->win = s->win ? repalloc(s->win, sizeof(WsWin) * n) : palloc(sizeof(WsWin) * n);
+		for (int i = s->nslots; i < n; i++)
+		{
+			s->win[i].trans = palloc0(sizeof(Datum) * Max(s->aggs.naggs, 1));
+			s->win[i].transnull = palloc0(sizeof(bool) * Max(s->aggs.naggs, 1));
+			s->win[i].cxt = AllocSetContextCreate(s->cxt, "window sorted state",
+												  ALLOCSET_SMALL_SIZES);
+		}
+		s->nslots = n;
+		MemoryContextSwitchTo(old);
+	}
 	w = &s->win[s->nopen++];
 	w->b = b;
 	wc_aggs_init(&s->aggs, w->trans, w->transnull, w->cxt);
@@ -159,7 +185,6 @@ ws_push_fixed(WsState *s, int64 ts, const WcRowArgs *args)
 {
 	int			n;
 	int			nclosed = 0;
-	int			j = 0;
 
 	if (s->spec.kind == WIN_TUMBLE && s->tumble_cached &&
 		ts >= s->tumble_last.start && ts < s->tumble_last.end)
@@ -177,32 +202,27 @@ ws_push_fixed(WsState *s, int64 ts, const WcRowArgs *args)
 		}
 	}
 
-	/* times only grow: a window ending at or before ts is complete */
-	while (nclosed < s->nopen && s->win[nclosed].b.end <= ts)
+	/* times only grow: windows that no later row can reach are complete */
+	while (nclosed < s->nopen && s->win[nclosed].b.end <= ts - s->margin)
 		nclosed++;
 	if (nclosed > 0)
 		ws_close_first(s, nclosed);
 
-	/* both lists are in (start, end) order: merge */
 	for (int i = 0; i < n; i++)
 	{
 		WinBounds	b = s->bounds[i];
 		WsWin	   *w = NULL;
 
-		while (j < s->nopen &&
-			   (s->win[j].b.start < b.start ||
-				(s->win[j].b.start == b.start && s->win[j].b.end < b.end)))
-			j++;
-		if (j < s->nopen && s->win[j].b.start == b.start && s->win[j].b.end == b.end)
-			w = &s->win[j];
-		else if (j == s->nopen)
+		for (int j = s->nopen - 1; j >= 0; j--)
 		{
-			w = ws_open(s, b);
-			j = s->nopen;
+			if (s->win[j].b.start == b.start && s->win[j].b.end == b.end)
+			{
+				w = &s->win[j];
+				break;
+			}
 		}
-		else
-			elog(ERROR, "window [" INT64_FORMAT ", " INT64_FORMAT ") would open out of order",
-				 b.start, b.end);
+		if (w == NULL)
+			w = ws_open(s, b);
 		wc_aggs_advance(&s->aggs, w->trans, w->transnull, w->cxt, args);
 	}
 }

@@ -7,12 +7,12 @@
  *
  * The driver pushes a key's rows in ascending time with ws_push() and calls
  * ws_end_key() when the key changes (and at the end).  Because times only
- * grow within a key, a window is complete as soon as a row at or past its
- * end arrives, so only the windows covering the current time are open:
- * one for tumble and session, ceil(size / slide) for hop, size / step for
- * cumulate.  Each completed window is handed to the emit callback with its
- * bounds and the final aggregate values.  Window bounds come from
- * window_assign.c, as in the table functions, so the windows are the same.
+ * grow within a key, a window is complete once rows have passed its end
+ * (by 26 hours for windows on a wall clock with daylight saving time, see
+ * window_sorted.c), so only the windows around the current time are open.
+ * Each completed window is handed to the emit callback with its bounds and
+ * the final aggregate values.  Window bounds come from window_assign.c, as
+ * in the table functions, so the windows are the same.
  *
  *-------------------------------------------------------------------------
  */

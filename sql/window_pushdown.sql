@@ -1,0 +1,152 @@
+-- GROUP BY pushdown for the window table functions (docs/windows.md
+-- "GROUP BY pushdown"): which queries run as one window aggregation, what
+-- they return, and that errors are the functions' own.
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS asset_stream CASCADE;
+RESET client_min_messages;
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, YMD';
+\set SHOW_CONTEXT never
+
+CREATE TEMP TABLE pr (asset text, zone text, t timestamptz, v int);
+INSERT INTO pr VALUES
+  ('a', 'dock', '2024-01-01 08:00:10+00', 1),
+  ('a', 'dock', '2024-01-01 08:00:50+00', 2),
+  ('a', 'gate', '2024-01-01 08:01:10+00', 3),
+  ('a', 'gate', '2024-01-01 08:09:00+00', 4),
+  ('b', 'dock', '2024-01-01 08:00:20+00', NULL),
+  ('b', 'dock', NULL, 6),
+  (NULL, 'dock', '2024-01-01 08:00:30+00', 7),
+  (NULL, 'gate', '2024-01-01 08:00:40+00', 8);
+
+-- tumble: one custom scan, no function scan, no hash aggregate
+EXPLAIN (COSTS OFF)
+SELECT asset, window_start, count(*), sum(v)
+FROM asset_stream.tumble('SELECT * FROM pr', 't', '1 minute')
+     AS w(asset text, v int, window_start timestamptz)
+GROUP BY asset, window_start;
+
+SELECT asset, window_start, window_end, count(*), count(v), sum(v), max(v) FILTER (WHERE v < 3)
+FROM asset_stream.tumble('SELECT * FROM pr', 't', '1 minute')
+     AS w(asset text, v int, window_start timestamptz, window_end timestamptz)
+GROUP BY 1, 2, 3 ORDER BY 1, 2;
+
+-- the same with the pushdown off
+SET asset_stream.window_pushdown = off;
+EXPLAIN (COSTS OFF)
+SELECT asset, window_start, count(*), sum(v)
+FROM asset_stream.tumble('SELECT * FROM pr', 't', '1 minute')
+     AS w(asset text, v int, window_start timestamptz)
+GROUP BY asset, window_start;
+SELECT asset, window_start, window_end, count(*), count(v), sum(v), max(v) FILTER (WHERE v < 3)
+FROM asset_stream.tumble('SELECT * FROM pr', 't', '1 minute')
+     AS w(asset text, v int, window_start timestamptz, window_end timestamptz)
+GROUP BY 1, 2, 3 ORDER BY 1, 2;
+RESET asset_stream.window_pushdown;
+
+-- two grouping columns, HAVING, expressions over groups and aggregates;
+-- EXPLAIN VERBOSE shows the aggregates the scan computes
+EXPLAIN (COSTS OFF, VERBOSE)
+SELECT asset, zone, window_end - window_start AS len, count(*) * 10 + 1 AS c
+FROM asset_stream.hop('SELECT * FROM pr', 't', '5 minutes', '10 minutes')
+     AS w(asset text, zone text, window_start timestamptz, window_end timestamptz)
+GROUP BY asset, zone, window_start, window_end HAVING count(*) > 1;
+
+SELECT asset, zone, window_start, window_end - window_start AS len, count(*) * 10 + 1 AS c
+FROM asset_stream.hop('SELECT * FROM pr', 't', '5 minutes', '10 minutes')
+     AS w(asset text, zone text, window_start timestamptz, window_end timestamptz)
+GROUP BY asset, zone, window_start, window_end HAVING count(*) > 1
+ORDER BY 1, 2, 3;
+
+-- cumulate grouped by window_end; session per asset
+SELECT window_start, window_end, count(*), sum(v)
+FROM asset_stream.cumulate('SELECT * FROM pr', 't', '5 minutes', '15 minutes')
+     AS w(v int, window_start timestamptz, window_end timestamptz)
+GROUP BY 1, 2 ORDER BY 1, 2;
+
+EXPLAIN (COSTS OFF)
+SELECT asset, window_start, window_end, count(*)
+FROM asset_stream.session('SELECT * FROM pr', 't', '2 minutes', 'asset')
+     AS w(asset text, window_start timestamptz, window_end timestamptz)
+GROUP BY 1, 2, 3;
+SELECT asset, window_start, window_end, count(*), avg(v)
+FROM asset_stream.session('SELECT * FROM pr', 't', '2 minutes', 'asset')
+     AS w(asset text, v int, window_start timestamptz, window_end timestamptz)
+GROUP BY 1, 2, 3 ORDER BY 1, 2;
+
+-- empty input: no groups
+SELECT count(*) FROM (
+  SELECT window_start, count(*)
+  FROM asset_stream.tumble('SELECT * FROM pr WHERE false', 't', '1 minute')
+       AS w(window_start timestamptz)
+  GROUP BY 1) s;
+
+-- the usual plan where the pushdown would not give the same answer, or
+-- cannot see the query: a WHERE on the output, DISTINCT, an expression as
+-- key, cumulate by start only, session by another column, grouping sets,
+-- an aggregate of a window column, a non-constant input
+EXPLAIN (COSTS OFF)
+SELECT asset, window_start, count(*)
+FROM asset_stream.tumble('SELECT * FROM pr', 't', '1 minute')
+     AS w(asset text, v int, window_start timestamptz)
+WHERE v > 1 GROUP BY 1, 2;
+EXPLAIN (COSTS OFF)
+SELECT window_start, count(DISTINCT asset)
+FROM asset_stream.tumble('SELECT * FROM pr', 't', '1 minute')
+     AS w(asset text, window_start timestamptz)
+GROUP BY 1;
+EXPLAIN (COSTS OFF)
+SELECT lower(asset), window_start, count(*)
+FROM asset_stream.tumble('SELECT * FROM pr', 't', '1 minute')
+     AS w(asset text, window_start timestamptz)
+GROUP BY 1, 2;
+EXPLAIN (COSTS OFF)
+SELECT window_start, count(*)
+FROM asset_stream.cumulate('SELECT * FROM pr', 't', '5 minutes', '15 minutes')
+     AS w(window_start timestamptz)
+GROUP BY 1;
+EXPLAIN (COSTS OFF)
+SELECT zone, window_start, count(*)
+FROM asset_stream.session('SELECT * FROM pr', 't', '2 minutes', 'asset')
+     AS w(zone text, window_start timestamptz)
+GROUP BY 1, 2;
+EXPLAIN (COSTS OFF)
+SELECT asset, window_start, count(*)
+FROM asset_stream.tumble('SELECT * FROM pr', 't', '1 minute')
+     AS w(asset text, window_start timestamptz)
+GROUP BY ROLLUP (asset, window_start);
+EXPLAIN (COSTS OFF)
+SELECT asset, window_start, max(window_end)
+FROM asset_stream.tumble('SELECT * FROM pr', 't', '1 minute')
+     AS w(asset text, window_start timestamptz, window_end timestamptz)
+GROUP BY 1, 2;
+EXPLAIN (COSTS OFF)
+SELECT q.n, window_start, count(*)
+FROM (VALUES ('SELECT * FROM pr')) q(n),
+     asset_stream.tumble(q.n, 't', '1 minute') AS w(window_start timestamptz)
+GROUP BY 1, 2;
+
+-- errors are the functions' own: unknown column, wrong type, bad time
+-- column, NULL and bad intervals
+SELECT asset, window_start, count(*)
+FROM asset_stream.tumble('SELECT * FROM pr', 't', '1 minute')
+     AS w(asset text, nope int, window_start timestamptz) GROUP BY 1, 2;
+SELECT asset, window_start, count(*)
+FROM asset_stream.tumble('SELECT * FROM pr', 't', '1 minute')
+     AS w(asset int, window_start timestamptz) GROUP BY 1, 2;
+SELECT asset, window_start, count(*)
+FROM asset_stream.tumble('SELECT * FROM pr', 'v', '1 minute')
+     AS w(asset text, window_start timestamptz) GROUP BY 1, 2;
+SELECT window_start, count(*)
+FROM asset_stream.tumble('SELECT * FROM pr', 't', NULL)
+     AS w(window_start timestamptz) GROUP BY 1;
+SELECT window_start, count(*)
+FROM asset_stream.hop('SELECT * FROM pr', 't', '0 minutes', '10 minutes')
+     AS w(window_start timestamptz) GROUP BY 1;
+SELECT window_start, count(*)
+FROM asset_stream.tumble('SELECT * FROM pr; ', 't', '1 month')
+     AS w(window_start timestamptz) GROUP BY 1;
+-- a trailing semicolon and comment in the input are fine
+SELECT window_start, count(*)
+FROM asset_stream.tumble('SELECT * FROM pr; -- all reads', 't', '1 hour')
+     AS w(window_start timestamptz) GROUP BY 1;
