@@ -7,6 +7,8 @@ RESET client_min_messages;
 SET TimeZone = 'UTC';
 SET DateStyle = 'ISO, YMD';
 \set SHOW_CONTEXT never
+-- on: wherever it applies (the default, auto, is tested at the end)
+SET asset_stream.window_pushdown = on;
 
 CREATE TEMP TABLE pr (asset text, zone text, t timestamptz, v int);
 INSERT INTO pr VALUES
@@ -42,7 +44,7 @@ SELECT asset, window_start, window_end, count(*), count(v), sum(v), max(v) FILTE
 FROM asset_stream.tumble('SELECT * FROM pr', 't', '1 minute')
      AS w(asset text, v int, window_start timestamptz, window_end timestamptz)
 GROUP BY 1, 2, 3 ORDER BY 1, 2;
-RESET asset_stream.window_pushdown;
+SET asset_stream.window_pushdown = on;
 
 -- two grouping columns, HAVING, expressions over groups and aggregates;
 -- EXPLAIN VERBOSE shows the aggregates the scan computes
@@ -150,3 +152,31 @@ FROM asset_stream.tumble('SELECT * FROM pr; ', 't', '1 month')
 SELECT window_start, count(*)
 FROM asset_stream.tumble('SELECT * FROM pr; -- all reads', 't', '1 hour')
      AS w(window_start timestamptz) GROUP BY 1;
+
+-- auto, the default: hop and cumulate always; tumble and session only when
+-- the input comes in (key, time) order without sorting it all, as from a
+-- btree index on (key, time)
+RESET asset_stream.window_pushdown;
+SHOW asset_stream.window_pushdown;
+EXPLAIN (COSTS OFF)
+SELECT asset, window_start, count(*)
+FROM asset_stream.tumble('SELECT * FROM pr', 't', '1 minute')
+     AS w(asset text, window_start timestamptz)
+GROUP BY 1, 2;
+EXPLAIN (COSTS OFF)
+SELECT asset, window_start, count(*)
+FROM asset_stream.hop('SELECT * FROM pr', 't', '5 minutes', '10 minutes')
+     AS w(asset text, window_start timestamptz)
+GROUP BY 1, 2;
+CREATE INDEX pr_asset_t ON pr (asset, t);
+SET enable_sort = off;
+EXPLAIN (COSTS OFF)
+SELECT asset, window_start, count(*)
+FROM asset_stream.tumble('SELECT * FROM pr', 't', '1 minute')
+     AS w(asset text, window_start timestamptz)
+GROUP BY 1, 2;
+SELECT asset, window_start, count(*)
+FROM asset_stream.tumble('SELECT * FROM pr', 't', '1 minute')
+     AS w(asset text, window_start timestamptz)
+GROUP BY 1, 2 ORDER BY 1, 2;
+RESET enable_sort;

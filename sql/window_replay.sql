@@ -252,6 +252,19 @@ FROM asset_stream.window_replay($$SELECT * FROM (VALUES
         (3, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '2024-01-01 00:00:03')) v(o, k, t) ORDER BY o$$,
     't', 'k', 'tumble', '1 min') AS (kind text, key uuid, count bigint);
 
+-- tumbling windows on a wall clock with daylight saving time: rows of the
+-- repeated hour at the fall-back change go to the windows tumble() gives
+SET TimeZone = 'Europe/Berlin';
+SELECT r.window_start, r.count, t.count AS tumble_count
+FROM asset_stream.window_replay($$SELECT g AS v, timestamptz '2024-10-26 22:30+00' + g * interval '5 minutes' AS t
+        FROM generate_series(1, 60) g ORDER BY g$$, 't', NULL, 'tumble', '1 hour')
+     AS r(kind text, window_start timestamptz, count bigint)
+FULL JOIN (SELECT window_start, count(*) FROM asset_stream.tumble(
+        $$SELECT g AS v, timestamptz '2024-10-26 22:30+00' + g * interval '5 minutes' AS t FROM generate_series(1, 60) g$$,
+        't', '1 hour') AS w(window_start timestamptz) GROUP BY 1) t USING (window_start)
+ORDER BY 1;
+SET TimeZone = 'UTC';
+
 ------------------------------------------------------------------------
 -- Bad arguments
 SELECT pg_temp.sqlstate_of($$SELECT * FROM asset_stream.window_replay('SELECT 1 AS x', 't', NULL, 'tumble', '1 min') AS (kind text)$$) AS no_column;

@@ -116,9 +116,9 @@ as_define_gucs(void)
 void
 _PG_init(void)
 {
-	as_define_gucs();
 	/* GROUP BY pushdown for the window functions: in every backend */
 	wp_install();
+	as_define_gucs();			/* last: reserves the asset_stream prefix */
 
 	if (!process_shared_preload_libraries_in_progress || IsBinaryUpgrade)
 		return;

@@ -250,6 +250,15 @@ wa_local_to_instant(const pg_tz *tz, int64 local)
 	return result;
 }
 
+bool
+win_windows_are_ranges(const WinSpec *spec)
+{
+	long		gmtoff;
+
+	return spec->kind == WIN_SESSION || spec->tz == NULL ||
+		pg_get_timezone_offset(spec->tz, &gmtoff);
+}
+
 const char *
 win_kind_name(WinKind kind)
 {

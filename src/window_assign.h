@@ -61,6 +61,15 @@ typedef struct WinBounds
 /* Most windows one row may produce: HOP with a tiny slide is refused above this. */
 #define WIN_MAX_WINDOWS_PER_ROW 100000
 
+/*
+ * Are the windows instant ranges, that is, does a time belong to a window
+ * exactly when start <= time < end?  Yes without a zone and in zones with a
+ * fixed UTC offset; not around the transitions of a zone with daylight
+ * saving time, where wall-clock windows converted back to instants can
+ * overlap, leave gaps, or share a start or an end with another window.
+ */
+extern bool win_windows_are_ranges(const WinSpec *spec);
+
 /* "tumble", "hop", "cumulate" or "session" */
 extern const char *win_kind_name(WinKind kind);
 

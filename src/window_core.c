@@ -165,6 +165,7 @@ struct WcState
 	int			maxwins;
 	WinBounds  *bounds;			/* scratch for the assigner */
 	bool	   *bounds_late;
+	bool		ranges;			/* win_windows_are_ranges() */
 	bool		tumble_cached;	/* tumble_last holds a window */
 	WinBounds	tumble_last;
 
@@ -369,6 +370,7 @@ wc_create(const WcSpec *spec, MemoryContext parent, WcEmitFn emit, void *emit_ar
 	s->emit = emit;
 	s->emit_arg = emit_arg;
 	wc_aggs_setup(&s->aggs, spec->naggs, spec->aggs, s->tmpcxt);
+	s->ranges = win_windows_are_ranges(&spec->win);
 	s->maxwins = (spec->win.kind == WIN_SESSION) ? 1 : win_max_windows(&spec->win);
 	s->bounds = palloc(sizeof(WinBounds) * Max(s->maxwins, 1));
 	s->bounds_late = palloc(sizeof(bool) * Max(s->maxwins, 1));
@@ -703,7 +705,7 @@ wc_push_fixed(WcState *s, int64 ordinal, Datum key, bool keynull, int64 ts,
 	 * assignment while rows stay inside it (wall-clock alignment makes the
 	 * assigner comparatively expensive).
 	 */
-	if (s->spec.win.kind == WIN_TUMBLE && s->tumble_cached &&
+	if (s->tumble_cached &&
 		ts >= s->tumble_last.start && ts < s->tumble_last.end)
 	{
 		s->bounds[0] = s->tumble_last;
@@ -712,7 +714,7 @@ wc_push_fixed(WcState *s, int64 ordinal, Datum key, bool keynull, int64 ts,
 	else
 	{
 		n = win_assign(&s->spec.win, ts, s->bounds);
-		if (s->spec.win.kind == WIN_TUMBLE && n == 1)
+		if (s->spec.win.kind == WIN_TUMBLE && n == 1 && s->ranges)
 		{
 			s->tumble_last = s->bounds[0];
 			s->tumble_cached = true;

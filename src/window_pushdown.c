@@ -35,6 +35,7 @@
 #include "postgres.h"
 
 #include "catalog/pg_aggregate.h"
+#include "executor/spi.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/clauses.h"
@@ -46,11 +47,25 @@
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
+#include "utils/plancache.h"
 
 #include "window_core.h"
 #include "window_pushdown.h"
 
-bool		wp_enabled = true;
+int			wp_mode = WP_AUTO;
+
+static const struct config_enum_entry wp_mode_options[] = {
+	{"auto", WP_AUTO, false},
+	{"on", WP_ON, false},
+	{"off", WP_OFF, false},
+	{"true", WP_ON, true},
+	{"false", WP_OFF, true},
+	{"yes", WP_ON, true},
+	{"no", WP_OFF, true},
+	{"1", WP_ON, true},
+	{"0", WP_OFF, true},
+	{NULL, 0, false}
+};
 
 PG_FUNCTION_INFO_V1(window_support);
 
@@ -62,6 +77,7 @@ static const char *const wp_window_cols[] = {"window_start", "window_end", "wind
 typedef struct WpQuery
 {
 	WinKind		kind;
+	const char *input;			/* the input query */
 	RangeTblFunction *rtfunc;
 	Index		relid;
 	List	   *keyvars;		/* grouping columns (Vars), no duplicates */
@@ -154,6 +170,109 @@ wp_input_is_plain_select(const char *input)
 	}
 	PG_END_TRY();
 	return ok;
+}
+
+char *
+wp_sorted_query(const char *input, const char *order)
+{
+	List	   *raw = raw_parser(input, RAW_PARSE_DEFAULT);
+	RawStmt    *rs;
+	StringInfoData sql;
+
+	if (list_length(raw) != 1)
+		elog(ERROR, "window pushdown: input is not one statement");
+	rs = linitial_node(RawStmt, raw);
+	initStringInfo(&sql);
+	appendStringInfoString(&sql, "SELECT * FROM (\n");
+	if (rs->stmt_len > 0)
+		appendBinaryStringInfo(&sql, input + rs->stmt_location, rs->stmt_len);
+	else
+		appendStringInfoString(&sql, input + rs->stmt_location);
+	appendStringInfo(&sql, "\n) AS asset_stream_input ORDER BY %s", order);
+	return sql.data;
+}
+
+/* 1-based position of the only column called name, or 0. */
+static int
+wp_position(TupleDesc desc, const char *name)
+{
+	int			found = 0;
+
+	for (int i = 0; i < desc->natts; i++)
+	{
+		if (strcmp(NameStr(TupleDescAttr(desc, i)->attname), name) != 0)
+			continue;
+		if (found)
+			return 0;
+		found = i + 1;
+	}
+	return found;
+}
+
+/* Does the plan sort all its rows (a full Sort under projections)? */
+static bool
+wp_plan_sorts(Plan *plan)
+{
+	while (plan != NULL)
+	{
+		if (IsA(plan, Sort))
+			return true;
+		if (IsA(plan, Result))
+			plan = plan->lefttree;
+		else if (IsA(plan, SubqueryScan))
+			plan = ((SubqueryScan *) plan)->subplan;
+		else
+			return false;
+	}
+	return false;
+}
+
+/*
+ * Would the database have to sort the whole input?  The input is planned
+ * with the ORDER BY the scan will add; with an index on (key, time), or
+ * input that is already ordered, there is no Sort.  An input that cannot
+ * be planned here is left to the function, which reports it.
+ */
+static bool
+wp_input_needs_sort(const char *input, List *keys, const char *time_col)
+{
+	SPIPlanPtr	plan;
+	bool		sorts = true;
+	StringInfoData order;
+	ListCell   *lc;
+	int			pos;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		return true;
+	plan = SPI_prepare(input, 0, NULL);
+	if (plan != NULL && SPI_is_cursor_plan(plan))
+	{
+		TupleDesc	desc = ((CachedPlanSource *) linitial(SPI_plan_get_plan_sources(plan)))->resultDesc;
+
+		initStringInfo(&order);
+		foreach(lc, keys)
+		{
+			if ((pos = wp_position(desc, strVal(lfirst(lc)))) == 0)
+				goto done;
+			appendStringInfo(&order, "%d, ", pos);
+		}
+		if ((pos = wp_position(desc, time_col)) == 0)
+			goto done;
+		appendStringInfo(&order, "%d", pos);
+		plan = SPI_prepare(wp_sorted_query(input, order.data), 0, NULL);
+		if (plan != NULL)
+		{
+			CachedPlan *cplan = SPI_plan_get_cached_plan(plan);
+
+			if (cplan != NULL && list_length(cplan->stmt_list) == 1)
+				sorts = wp_plan_sorts(linitial_node(PlannedStmt, cplan->stmt_list)->planTree);
+			if (cplan != NULL)
+				ReleaseCachedPlan(cplan, NULL);
+		}
+	}
+done:
+	SPI_finish();
+	return sorts;
 }
 
 static const char *
@@ -280,6 +399,7 @@ wp_check_function(WpQuery *q, PlannerInfo *root, RelOptInfo *input_rel,
 	*time_col = wp_const_text(lsecond(fexpr->args));
 	if (input == NULL || *time_col == NULL || !wp_input_is_plain_select(input))
 		return false;
+	q->input = input;
 	*part_col = NULL;
 	if (q->kind == WIN_SESSION)
 	{
@@ -364,6 +484,15 @@ wp_consider(PlannerInfo *root, RelOptInfo *input_rel, RelOptInfo *grouped_rel,
 	if (!wp_check_grouping(&q, time_col, part_col))
 		return;
 
+	/*
+	 * Where the database must sort the whole input, tumble() and session()
+	 * are faster as they are (they do not need the order); hop() and
+	 * cumulate() still gain from not materialising several rows per read.
+	 */
+	if (wp_mode == WP_AUTO && (q.kind == WIN_TUMBLE || q.kind == WIN_SESSION) &&
+		wp_input_needs_sort(q.input, q.inputkeys, time_col))
+		return;
+
 	cp = makeNode(CustomPath);
 	cp->path.pathtype = T_CustomScan;
 	cp->path.parent = grouped_rel;
@@ -394,7 +523,7 @@ wp_upper_paths(PlannerInfo *root, UpperRelationKind stage, RelOptInfo *input_rel
 {
 	if (prev_upper_paths_hook)
 		prev_upper_paths_hook(root, stage, input_rel, output_rel, extra);
-	if (stage == UPPERREL_GROUP_AGG && wp_enabled &&
+	if (stage == UPPERREL_GROUP_AGG && wp_mode != WP_OFF &&
 		output_rel->reloptkind == RELOPT_UPPER_REL)
 		wp_consider(root, input_rel, output_rel, (GroupPathExtraData *) extra);
 }
@@ -457,13 +586,13 @@ window_support(PG_FUNCTION_ARGS)
 void
 wp_install(void)
 {
-	DefineCustomBoolVariable("asset_stream.window_pushdown",
+	DefineCustomEnumVariable("asset_stream.window_pushdown",
 							 "Runs GROUP BY over a window table function as one window aggregation.",
-							 "Off: the function's rows are materialised and grouped by the usual plan.",
-							 &wp_enabled,
-							 true,
-							 PGC_USERSET,
-							 0,
+							 "auto: tumble and session only when their input comes in (key, time) order "
+							 "without a full sort; on: whenever it applies; off: never.",
+							 &wp_mode,
+							 WP_AUTO, wp_mode_options,
+							 PGC_USERSET, 0,
 							 NULL, NULL, NULL);
 	prev_upper_paths_hook = create_upper_paths_hook;
 	create_upper_paths_hook = wp_upper_paths;

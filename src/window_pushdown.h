@@ -40,9 +40,23 @@
 #define WP_PRIV_EQOPS	3
 #define WP_PRIV_NKEYS	4
 
-extern bool wp_enabled;
+typedef enum WpMode
+{
+	WP_AUTO,					/* where it is expected to be faster */
+	WP_ON,						/* wherever it applies */
+	WP_OFF
+} WpMode;
+
+extern int	wp_mode;			/* asset_stream.window_pushdown */
 extern CustomScanMethods wp_scan_methods;
 
 extern void wp_install(void);
+
+/*
+ * "SELECT * FROM (<input>) AS asset_stream_input ORDER BY <order>": the
+ * input (one statement; a trailing semicolon and comments are dropped) as
+ * the database should sort it; order is a list of 1-based positions.
+ */
+extern char *wp_sorted_query(const char *input, const char *order);
 
 #endif							/* WINDOW_PUSHDOWN_H */

@@ -418,8 +418,13 @@ wp_new_key(WpState *st, TupleTableSlot *slot)
 
 		if (null != st->keynulls[i])
 			return true;
-		if (!null &&
-			!DatumGetBool(FunctionCall2Coll(&key->eq, key->collation, st->keyvals[i],
+		if (null)
+			continue;
+		/* the same bytes are the same key; otherwise GROUP BY's equality says */
+		if (datum_image_eq(st->keyvals[i], slot->tts_values[key->att],
+						   key->typbyval, key->typlen))
+			continue;
+		if (!DatumGetBool(FunctionCall2Coll(&key->eq, key->collation, st->keyvals[i],
 											slot->tts_values[key->att])))
 			return true;
 	}
@@ -508,23 +513,6 @@ wp_receiver_noop(DestReceiver *self)
 {
 }
 
-/* The input without a trailing semicolon, for use as a subquery. */
-static char *
-wp_statement_text(const char *input, const char *fname)
-{
-	List	   *raw = raw_parser(input, RAW_PARSE_DEFAULT);
-	RawStmt    *rs;
-
-	if (list_length(raw) != 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: input must be a single query that returns rows", fname)));
-	rs = linitial_node(RawStmt, raw);
-	if (rs->stmt_len > 0)
-		return pnstrdup(input + rs->stmt_location, rs->stmt_len);
-	return pstrdup(input + rs->stmt_location);
-}
-
 /* Run the whole aggregation into the tuplestore. */
 static void
 wp_run(WpState *st)
@@ -534,10 +522,11 @@ wp_run(WpState *st)
 	char	   *time_col;
 	char	   *part_col;
 	char	   *order;
-	StringInfoData sql;
 	SPIPlanPtr	plan;
 	SPIExecuteOptions options;
 	CachedPlanSource *source;
+	bool		by_start,
+				by_end;
 	int			rc;
 
 	input = wp_text_arg(st, 0, "input");
@@ -564,14 +553,18 @@ wp_run(WpState *st)
 	st->keycxt = AllocSetContextCreate(st->runcxt, "window pushdown key",
 									   ALLOCSET_SMALL_SIZES);
 	st->have_key = false;
-	st->core = ws_create(&st->spec, st->naggs, st->aggs, st->runcxt, wp_emit, st);
+	by_start = by_end = false;
+	for (int i = 0; i < st->nkeys; i++)
+	{
+		by_start |= st->scan_src[i] == WT_START;
+		by_end |= st->scan_src[i] == WT_END || st->scan_src[i] == WT_TIME;
+	}
+	st->core = ws_create(&st->spec, by_start, by_end, st->naggs, st->aggs, st->runcxt,
+						 wp_emit, st);
 	st->out = tuplestore_begin_heap(false, false, work_mem);
 
 	/* the same rows, sorted by the database */
-	initStringInfo(&sql);
-	appendStringInfo(&sql, "SELECT * FROM (\n%s\n) AS asset_stream_input ORDER BY %s",
-					 wp_statement_text(input, st->fname), order);
-	plan = SPI_prepare(sql.data, 0, NULL);
+	plan = SPI_prepare(wp_sorted_query(input, order), 0, NULL);
 	MemoryContextSwitchTo(st->runcxt);
 	if (plan == NULL)
 		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));

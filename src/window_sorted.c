@@ -32,7 +32,8 @@
 
 typedef struct WsWin
 {
-	WinBounds	b;
+	WinBounds	b;				/* its grouped bounds: see ws_same_group */
+	int64		close_at;		/* latest end of the windows in the group */
 	Datum	   *trans;
 	bool	   *transnull;
 	MemoryContext cxt;			/* the aggregates' context for this window */
@@ -52,14 +53,16 @@ struct WsState
 	int			nopen;
 	int			nslots;
 	int64		margin;			/* complete once rows reach end + margin */
+	bool		by_start;		/* the caller groups by window_start */
+	bool		by_end;			/* ... by window_end or window_time */
 	WinBounds  *bounds;			/* scratch for the assigner */
 	bool		tumble_cached;	/* tumble_last holds the last assignment */
 	WinBounds	tumble_last;
 };
 
 WsState *
-ws_create(const WinSpec *spec, int naggs, WcAggDef *aggs, MemoryContext parent,
-		  WsEmitFn emit, void *emit_arg)
+ws_create(const WinSpec *spec, bool by_start, bool by_end, int naggs, WcAggDef *aggs,
+		  MemoryContext parent, WsEmitFn emit, void *emit_arg)
 {
 	MemoryContext cxt = AllocSetContextCreate(parent, "window sorted aggregation",
 											  ALLOCSET_DEFAULT_SIZES);
@@ -76,13 +79,10 @@ ws_create(const WinSpec *spec, int naggs, WcAggDef *aggs, MemoryContext parent,
 	wc_aggs_setup(&s->aggs, naggs, aggs, s->tmpcxt);
 	s->nslots = 0;
 	s->win = NULL;
-	if (spec->tz != NULL)
-	{
-		long		gmtoff;
-
-		if (!pg_get_timezone_offset(spec->tz, &gmtoff))
-			s->margin = INT64CONST(26) * USECS_PER_HOUR;
-	}
+	s->by_start = by_start;
+	s->by_end = by_end;
+	if (!win_windows_are_ranges(spec))
+		s->margin = INT64CONST(26) * USECS_PER_HOUR;
 	s->bounds = palloc(sizeof(WinBounds) * Max(maxwins, 1));
 	MemoryContextSwitchTo(old);
 	return s;
@@ -149,6 +149,7 @@ ws_open(WsState *s, WinBounds b)
 	}
 	w = &s->win[s->nopen++];
 	w->b = b;
+	w->close_at = b.end;
 	wc_aggs_init(&s->aggs, w->trans, w->transnull, w->cxt);
 	return w;
 }
@@ -168,6 +169,7 @@ ws_push_session(WsState *s, int64 ts, const WcRowArgs *args)
 	{
 		w = &s->win[0];
 		w->b.end = Max(w->b.end, end);
+		w->close_at = w->b.end;
 	}
 	else
 	{
@@ -180,14 +182,26 @@ ws_push_session(WsState *s, int64 ts, const WcRowArgs *args)
 	wc_aggs_advance(&s->aggs, w->trans, w->transnull, w->cxt, args);
 }
 
+/*
+ * Rows of windows that agree on the grouped bounds (window_start, and/or
+ * window_end or window_time) go to one group, as GROUP BY puts them.  Where
+ * windows are instant ranges either bound identifies the window; around a
+ * daylight saving transition two windows can share a start or an end.
+ */
+static inline bool
+ws_same_group(const WsState *s, WinBounds a, WinBounds b)
+{
+	return (!s->by_start || a.start == b.start) && (!s->by_end || a.end == b.end);
+}
+
 static void
 ws_push_fixed(WsState *s, int64 ts, const WcRowArgs *args)
 {
 	int			n;
 	int			nclosed = 0;
 
-	if (s->spec.kind == WIN_TUMBLE && s->tumble_cached &&
-		ts >= s->tumble_last.start && ts < s->tumble_last.end)
+	/* reuse the last tumbling window while rows stay inside it */
+	if (s->tumble_cached && ts >= s->tumble_last.start && ts < s->tumble_last.end)
 	{
 		s->bounds[0] = s->tumble_last;
 		n = 1;
@@ -195,15 +209,15 @@ ws_push_fixed(WsState *s, int64 ts, const WcRowArgs *args)
 	else
 	{
 		n = win_assign(&s->spec, ts, s->bounds);
-		if (s->spec.kind == WIN_TUMBLE && n == 1)
+		if (s->spec.kind == WIN_TUMBLE && n == 1 && s->margin == 0)
 		{
 			s->tumble_last = s->bounds[0];
 			s->tumble_cached = true;
 		}
 	}
 
-	/* times only grow: windows that no later row can reach are complete */
-	while (nclosed < s->nopen && s->win[nclosed].b.end <= ts - s->margin)
+	/* times only grow: groups that no later row can reach are complete */
+	while (nclosed < s->nopen && s->win[nclosed].close_at <= ts - s->margin)
 		nclosed++;
 	if (nclosed > 0)
 		ws_close_first(s, nclosed);
@@ -215,9 +229,10 @@ ws_push_fixed(WsState *s, int64 ts, const WcRowArgs *args)
 
 		for (int j = s->nopen - 1; j >= 0; j--)
 		{
-			if (s->win[j].b.start == b.start && s->win[j].b.end == b.end)
+			if (ws_same_group(s, s->win[j].b, b))
 			{
 				w = &s->win[j];
+				w->close_at = Max(w->close_at, b.end);
 				break;
 			}
 		}
