@@ -97,9 +97,8 @@ void
 wc_aggs_advance(WcAggRunner *r, Datum *trans, bool *transnull, MemoryContext cxt,
 				const WcRowArgs *a)
 {
-	MemoryContext old = MemoryContextSwitchTo(r->tmpcxt);
+	MemoryContext old = NULL;
 
-	wc_aggs_context(r, cxt);
 	for (int i = 0; i < r->naggs; i++)
 	{
 		WcAggDef   *ag = &r->aggs[i];
@@ -121,6 +120,12 @@ wc_aggs_advance(WcAggRunner *r, Datum *trans, bool *transnull, MemoryContext cxt
 						 errmsg("bigint out of range")));
 			trans[i] = Int64GetDatum(n);
 			continue;
+		}
+		if (old == NULL)
+		{
+			/* support functions are called in tmpcxt, with cxt as context */
+			old = MemoryContextSwitchTo(r->tmpcxt);
+			wc_aggs_context(r, cxt);
 		}
 		if (ag->transfnStrict)
 		{
@@ -155,7 +160,8 @@ wc_aggs_advance(WcAggRunner *r, Datum *trans, bool *transnull, MemoryContext cxt
 		newval = FunctionCallInvoke(fcinfo);
 		wc_aggs_store(ag, &trans[i], &transnull[i], cxt, newval, fcinfo->isnull);
 	}
-	MemoryContextSwitchTo(old);
+	if (old != NULL)
+		MemoryContextSwitchTo(old);
 }
 
 /*

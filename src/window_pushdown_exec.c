@@ -37,7 +37,8 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/plancache.h"
-#include "utils/tuplestore.h"
+#include "tcop/pquery.h"
+#include "utils/portal.h"
 
 #include "srf_columns.h"
 #include "window_core.h"
@@ -92,6 +93,7 @@ struct WpState
 								 * or -1 for an expression */
 	ExprState **arg_expr;
 	ExprState **filter;
+	bool		has_exprs;		/* some argument or FILTER is an expression */
 	Datum	   *argv;
 	bool	   *argnull;
 	bool	   *skip;
@@ -104,14 +106,26 @@ struct WpState
 	Datum	   *keyvals;
 	bool	   *keynulls;
 
-	/* output */
-	Tuplestorestate *out;
-	Datum	   *outvals;
-	bool	   *outnulls;
-	TupleTableSlot *readslot;	/* reads the tuplestore */
-	bool		filled;
+	/* the sorted input, fetched in batches */
+	Portal		portal;
+	bool		started;
+	bool		input_done;
 	WpReceiver	recv;
+
+	/* completed groups of the last batch, returned one by one */
+	MemoryContext queuecxt;		/* reset when the queue is drained */
+	int			nscan;			/* scan tuple columns */
+	int16	   *scan_typlen;
+	bool	   *scan_typbyval;
+	Datum	   *qvals;			/* qcap rows of nscan values */
+	bool	   *qnulls;
+	int			qlen;
+	int			qcap;
+	int			qpos;
 };
+
+/* input rows per fetch */
+#define WP_BATCH	1000
 
 static Node *wp_create_state(CustomScan *cscan);
 static void wp_begin(CustomScanState *node, EState *estate, int eflags);
@@ -160,9 +174,6 @@ wp_begin(CustomScanState *node, EState *estate, int eflags)
 	st->argstates = ExecInitExprList(cs->custom_exprs, &node->ss.ps);
 	st->runcxt = AllocSetContextCreate(CurrentMemoryContext, "window pushdown",
 									   ALLOCSET_DEFAULT_SIZES);
-	st->readslot = ExecInitExtraTupleSlot(estate,
-										  node->ss.ss_ScanTupleSlot->tts_tupleDescriptor,
-										  &TTSOpsMinimalTuple);
 }
 
 /* ---------------------------------------------------------------- arguments */
@@ -284,6 +295,7 @@ wp_bind(WpState *st, TupleDesc indesc, const char *time_col, const char *part_co
 				a = 0,
 				nargs = 0;
 
+	st->has_exprs = false;
 	for (i = 0; i < ncols; i++)
 		TupleDescInitEntry(outdesc, i + 1, wp_colname(st, i + 1),
 						   list_nth_oid(st->coltypes, i), -1, 0);
@@ -332,6 +344,7 @@ wp_bind(WpState *st, TupleDesc indesc, const char *time_col, const char *part_co
 
 		st->aggs[a] = *wc_build_aggdef(agg, get_func_name(agg->aggfnoid));
 		nargs += list_length(agg->args);
+		st->has_exprs |= agg->aggfilter != NULL;
 		if (agg->aggfilter)
 			st->filter[a] = ExecInitExpr((Expr *) wp_remap_vars((Node *) agg->aggfilter, &remap),
 										 NULL);
@@ -356,53 +369,91 @@ wp_bind(WpState *st, TupleDesc indesc, const char *time_col, const char *part_co
 			if (IsA(e, Var))
 				st->arg_att[nargs] = out[((Var *) e)->varattno - 1].att;
 			else
+			{
 				st->arg_expr[nargs] = ExecInitExpr((Expr *) wp_remap_vars((Node *) e, &remap),
 												   NULL);
+				st->has_exprs = true;
+			}
 			nargs++;
 		}
 	}
 	st->rowcxt = CreateStandaloneExprContext();
-	st->outvals = palloc0(sizeof(Datum) * list_length(cs->custom_scan_tlist));
-	st->outnulls = palloc0(sizeof(bool) * list_length(cs->custom_scan_tlist));
 	return order.data;
 }
 
 /* ---------------------------------------------------------------- running */
 
-/* A completed window of the current key: one row of the scan tuple. */
+/*
+ * A completed window of the current key: a row of the scan tuple, queued
+ * with copies of its by-reference values (the key's copy is replaced at the
+ * next key, the aggregate results at the next window).
+ */
 static void
 wp_emit(void *arg, const WinBounds *w, const Datum *values, const bool *isnull)
 {
 	WpState    *st = (WpState *) arg;
-	TupleDesc	desc = st->css.ss.ss_ScanTupleSlot->tts_tupleDescriptor;
+	MemoryContext old = MemoryContextSwitchTo(st->queuecxt);
+	Datum	   *row;
+	bool	   *nulls;
 	int			i;
 
+	if (st->qlen == st->qcap)
+	{
+		st->qcap *= 2;
+		st->qvals = repalloc(st->qvals, sizeof(Datum) * st->qcap * st->nscan);
+		st->qnulls = repalloc(st->qnulls, sizeof(bool) * st->qcap * st->nscan);
+	}
+	row = st->qvals + (Size) st->qlen * st->nscan;
+	nulls = st->qnulls + (Size) st->qlen * st->nscan;
+	st->qlen++;
 	for (i = 0; i < st->nkeys; i++)
 	{
-		st->outnulls[i] = false;
+		nulls[i] = false;
 		switch (st->scan_src[i])
 		{
 			case WT_INPUT:
-				st->outvals[i] = st->keyvals[st->scan_inkey[i]];
-				st->outnulls[i] = st->keynulls[st->scan_inkey[i]];
+				row[i] = st->keyvals[st->scan_inkey[i]];
+				nulls[i] = st->keynulls[st->scan_inkey[i]];
 				break;
 			case WT_START:
-				st->outvals[i] = Int64GetDatum(w->start);
+				row[i] = Int64GetDatum(w->start);
 				break;
 			case WT_END:
-				st->outvals[i] = Int64GetDatum(w->end);
+				row[i] = Int64GetDatum(w->end);
 				break;
 			case WT_TIME:
-				st->outvals[i] = Int64GetDatum(win_time(w));
+				row[i] = Int64GetDatum(win_time(w));
 				break;
 		}
 	}
 	for (i = 0; i < st->naggs; i++)
 	{
-		st->outvals[st->nkeys + i] = values[i];
-		st->outnulls[st->nkeys + i] = isnull[i];
+		row[st->nkeys + i] = values[i];
+		nulls[st->nkeys + i] = isnull[i];
 	}
-	tuplestore_putvalues(st->out, desc, st->outvals, st->outnulls);
+	for (i = 0; i < st->nscan; i++)
+		if (!nulls[i] && !st->scan_typbyval[i])
+			row[i] = datumCopy(row[i], false, st->scan_typlen[i]);
+	MemoryContextSwitchTo(old);
+}
+
+/* Binary equality, directly for plain (not compressed or external) varlenas. */
+static inline bool
+wp_same_image(const WpKey *key, Datum a, Datum b)
+{
+	if (key->typbyval)
+		return a == b;
+	if (key->typlen == -1)
+	{
+		const struct varlena *va = (const struct varlena *) DatumGetPointer(a);
+		const struct varlena *vb = (const struct varlena *) DatumGetPointer(b);
+
+		if (!VARATT_IS_EXTERNAL(va) && !VARATT_IS_COMPRESSED(va) &&
+			!VARATT_IS_EXTERNAL(vb) && !VARATT_IS_COMPRESSED(vb))
+			return VARSIZE_ANY_EXHDR(va) == VARSIZE_ANY_EXHDR(vb) &&
+				memcmp(VARDATA_ANY(va), VARDATA_ANY(vb), VARSIZE_ANY_EXHDR(va)) == 0;
+	}
+	return datum_image_eq(a, b, key->typbyval, key->typlen);
 }
 
 /* Does the row start a new key? */
@@ -421,8 +472,7 @@ wp_new_key(WpState *st, TupleTableSlot *slot)
 		if (null)
 			continue;
 		/* the same bytes are the same key; otherwise GROUP BY's equality says */
-		if (datum_image_eq(st->keyvals[i], slot->tts_values[key->att],
-						   key->typbyval, key->typlen))
+		if (wp_same_image(key, st->keyvals[i], slot->tts_values[key->att]))
 			continue;
 		if (!DatumGetBool(FunctionCall2Coll(&key->eq, key->collation, st->keyvals[i],
 											slot->tts_values[key->att])))
@@ -472,8 +522,11 @@ wp_receive(TupleTableSlot *slot, DestReceiver *self)
 		wp_keep_key(st, slot);
 	}
 
-	ResetExprContext(ecxt);
-	ecxt->ecxt_scantuple = slot;
+	if (st->has_exprs)
+	{
+		ResetExprContext(ecxt);
+		ecxt->ecxt_scantuple = slot;
+	}
 	for (int a = 0; a < st->naggs; a++)
 	{
 		st->skip[a] = false;
@@ -513,17 +566,20 @@ wp_receiver_noop(DestReceiver *self)
 {
 }
 
-/* Run the whole aggregation into the tuplestore. */
+/*
+ * Bind the input and open it, sorted by (keys, time), as a cursor that
+ * wp_fetch reads in batches.
+ */
 static void
-wp_run(WpState *st)
+wp_start(WpState *st)
 {
 	MemoryContext old = MemoryContextSwitchTo(st->runcxt);
+	TupleDesc	scandesc = st->css.ss.ss_ScanTupleSlot->tts_tupleDescriptor;
 	char	   *input;
 	char	   *time_col;
 	char	   *part_col;
 	char	   *order;
 	SPIPlanPtr	plan;
-	SPIExecuteOptions options;
 	CachedPlanSource *source;
 	bool		by_start,
 				by_end;
@@ -550,6 +606,16 @@ wp_run(WpState *st)
 	order = wp_bind(st, source->resultDesc, time_col, part_col);
 	SPI_freeplan(plan);
 
+	/* the same rows, sorted by the database; the portal outlives SPI */
+	plan = SPI_prepare(wp_sorted_query(input, order), 0, NULL);
+	MemoryContextSwitchTo(st->runcxt);
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	st->portal = SPI_cursor_open(NULL, plan, NULL, NULL, false);
+	MemoryContextSwitchTo(st->runcxt);
+	SPI_finish();
+	MemoryContextSwitchTo(st->runcxt);
+
 	st->keycxt = AllocSetContextCreate(st->runcxt, "window pushdown key",
 									   ALLOCSET_SMALL_SIZES);
 	st->have_key = false;
@@ -561,13 +627,21 @@ wp_run(WpState *st)
 	}
 	st->core = ws_create(&st->spec, by_start, by_end, st->naggs, st->aggs, st->runcxt,
 						 wp_emit, st);
-	st->out = tuplestore_begin_heap(false, false, work_mem);
 
-	/* the same rows, sorted by the database */
-	plan = SPI_prepare(wp_sorted_query(input, order), 0, NULL);
-	MemoryContextSwitchTo(st->runcxt);
-	if (plan == NULL)
-		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	st->queuecxt = AllocSetContextCreate(st->runcxt, "window pushdown groups",
+										 ALLOCSET_DEFAULT_SIZES);
+	st->nscan = scandesc->natts;
+	st->scan_typlen = palloc(sizeof(int16) * Max(st->nscan, 1));
+	st->scan_typbyval = palloc(sizeof(bool) * Max(st->nscan, 1));
+	for (int i = 0; i < st->nscan; i++)
+	{
+		st->scan_typlen[i] = TupleDescAttr(scandesc, i)->attlen;
+		st->scan_typbyval[i] = TupleDescAttr(scandesc, i)->attbyval;
+	}
+	st->qcap = 64;
+	st->qvals = palloc(sizeof(Datum) * st->qcap * Max(st->nscan, 1));
+	st->qnulls = palloc(sizeof(bool) * st->qcap * Max(st->nscan, 1));
+	st->qlen = st->qpos = 0;
 
 	st->recv.pub.receiveSlot = wp_receive;
 	st->recv.pub.rStartup = wp_receiver_startup;
@@ -575,23 +649,29 @@ wp_run(WpState *st)
 	st->recv.pub.rDestroy = wp_receiver_noop;
 	st->recv.pub.mydest = DestNone;
 	st->recv.st = st;
-	memset(&options, 0, sizeof(options));
-	options.read_only = false;
-	options.dest = (DestReceiver *) &st->recv;
-	rc = SPI_execute_plan_extended(plan, &options);
-	MemoryContextSwitchTo(st->runcxt);
-	if (rc < 0)
-		elog(ERROR, "SPI_execute_plan_extended failed: %s", SPI_result_code_string(rc));
-	if (st->have_key)
-		ws_end_key(st->core);
-	SPI_finish();
-
-	FreeExprContext(st->rowcxt, true);
-	st->rowcxt = NULL;
-	ws_destroy(st->core);
-	st->core = NULL;
-	st->filled = true;
+	st->input_done = false;
+	st->started = true;
 	MemoryContextSwitchTo(old);
+}
+
+/* Read the next batch of input; at its end, the last key's windows. */
+static void
+wp_fetch(WpState *st)
+{
+	uint64		n;
+
+	MemoryContextReset(st->queuecxt);
+	st->qlen = st->qpos = 0;
+	n = PortalRunFetch(st->portal, FETCH_FORWARD, WP_BATCH, (DestReceiver *) &st->recv);
+	if (n < WP_BATCH)
+	{
+		if (st->have_key)
+			ws_end_key(st->core);
+		st->have_key = false;
+		SPI_cursor_close(st->portal);
+		st->portal = NULL;
+		st->input_done = true;
+	}
 }
 
 /* ---------------------------------------------------------------- scan */
@@ -600,20 +680,23 @@ static TupleTableSlot *
 wp_next(ScanState *ss)
 {
 	WpState    *st = (WpState *) ss;
-
 	TupleTableSlot *scan = ss->ss_ScanTupleSlot;
-	TupleTableSlot *read;
 
-	if (!st->filled)
-		wp_run(st);
-	read = st->readslot;
+	if (!st->started)
+		wp_start(st);
 	ExecClearTuple(scan);
-	if (!tuplestore_gettupleslot(st->out, true, false, read))
-		return scan;
-	/* the scan slot is virtual: point it at the stored tuple's values */
-	slot_getallattrs(read);
-	memcpy(scan->tts_values, read->tts_values, sizeof(Datum) * read->tts_nvalid);
-	memcpy(scan->tts_isnull, read->tts_isnull, sizeof(bool) * read->tts_nvalid);
+	while (st->qpos >= st->qlen)
+	{
+		if (st->input_done)
+			return scan;
+		wp_fetch(st);
+	}
+	/* the scan slot is virtual: point it at the queued row */
+	memcpy(scan->tts_values, st->qvals + (Size) st->qpos * st->nscan,
+		   sizeof(Datum) * st->nscan);
+	memcpy(scan->tts_isnull, st->qnulls + (Size) st->qpos * st->nscan,
+		   sizeof(bool) * st->nscan);
+	st->qpos++;
 	return ExecStoreVirtualTuple(scan);
 }
 
@@ -632,10 +715,10 @@ wp_exec(CustomScanState *node)
 static void
 wp_reset(WpState *st)
 {
-	if (st->out)
-		tuplestore_end(st->out);
-	st->out = NULL;
-	st->filled = false;
+	if (st->portal)
+		SPI_cursor_close(st->portal);
+	st->portal = NULL;
+	st->started = false;
 	MemoryContextReset(st->runcxt);
 }
 
