@@ -180,3 +180,37 @@ FROM asset_stream.tumble('SELECT * FROM pr', 't', '1 minute')
      AS w(asset text, window_start timestamptz)
 GROUP BY 1, 2 ORDER BY 1, 2;
 RESET enable_sort;
+
+-- read in part (LIMIT, a cursor) and read again (a rescan for each outer
+-- row: HAVING depends on it)
+SET asset_stream.window_pushdown = on;
+SELECT asset, window_start, count(*)
+FROM asset_stream.tumble('SELECT * FROM pr', 't', '1 minute')
+     AS w(asset text, window_start timestamptz)
+GROUP BY 1, 2 LIMIT 1;
+BEGIN;
+DECLARE c CURSOR FOR
+  SELECT window_start, count(*)
+  FROM asset_stream.hop('SELECT * FROM pr', 't', '5 minutes', '10 minutes')
+       AS w(window_start timestamptz)
+  GROUP BY 1;
+FETCH 1 FROM c;
+FETCH ALL FROM c;
+CLOSE c;
+COMMIT;
+SELECT v.x, l.groups
+FROM (VALUES (0), (1), (2)) v(x),
+     LATERAL (SELECT count(*) AS groups FROM (
+        SELECT asset, window_start, count(*)
+        FROM asset_stream.tumble('SELECT * FROM pr', 't', '1 minute')
+             AS w(asset text, window_start timestamptz)
+        GROUP BY 1, 2 HAVING count(*) > v.x) s) l
+ORDER BY 1;
+EXPLAIN (COSTS OFF)
+SELECT v.x, l.groups
+FROM (VALUES (0), (1), (2)) v(x),
+     LATERAL (SELECT count(*) AS groups FROM (
+        SELECT asset, window_start, count(*)
+        FROM asset_stream.tumble('SELECT * FROM pr', 't', '1 minute')
+             AS w(asset text, window_start timestamptz)
+        GROUP BY 1, 2 HAVING count(*) > v.x) s) l;

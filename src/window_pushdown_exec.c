@@ -2,20 +2,23 @@
  *
  * window_pushdown_exec.c
  *	  Executor side of the GROUP BY pushdown for the window table functions
- *	  (see window_pushdown.h): a custom scan that runs the function's input
+ *	  (see window_pushdown.h): a custom scan that reads the function's input
  *	  query sorted by (input grouping columns, time), feeds each key's rows
  *	  to the sorted window aggregation (window_sorted.c), and returns one
- *	  row per (key, window) with the aggregate values; the plan's target
- *	  list and HAVING are applied on top by ExecScan.
+ *	  row per group with the aggregate values; the plan's target list and
+ *	  HAVING are applied on top by ExecScan.
  *
  * The input query is bound exactly as the table function binds it
- * (wt_bind_input: same column checks and messages), then run as
+ * (wt_bind_input: same column checks and messages), then opened as a
+ * cursor over
  *	 SELECT * FROM (<input>) AS asset_stream_input ORDER BY <keys>, <time>
  * so the database sorts it, or reads it in order from an index on
- * (key, time).  Grouping columns are compared with the GROUP BY equality
- * operator; rows with a NULL time are dropped, as by the functions.  The
- * groups go to a tuplestore (work_mem, then disk) and are returned from
- * there.
+ * (key, time).  The cursor is read WP_BATCH rows at a time into a
+ * DestReceiver; the groups those rows complete wait in a small queue and
+ * are returned from there, so nothing is materialised beyond one batch's
+ * groups and the windows still open.  Grouping columns are compared with
+ * the GROUP BY equality operator (after a binary comparison); rows with a
+ * NULL time are dropped, as by the functions.
  *
  *-------------------------------------------------------------------------
  */
