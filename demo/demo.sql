@@ -70,6 +70,17 @@ SELECT asset_id, window_start, window_end, count(*) AS fixes
 FROM asset_stream.session('SELECT asset_id, event_time FROM bus_gps', 'event_time', '5 minutes', 'asset_id')
      AS w(asset_id text, window_start timestamptz, window_end timestamptz)
 GROUP BY 1, 2, 3 ORDER BY 1, 2 LIMIT 6;
+\echo '==     Fixes per bus in 10-minute windows every 5 minutes (HOP): a GROUP BY over a'
+\echo '==     window function runs as one window aggregation over the rows sorted by (bus, time)'
+EXPLAIN (COSTS OFF)
+SELECT asset_id, window_start, count(*) AS fixes
+FROM asset_stream.hop('SELECT asset_id, event_time FROM bus_gps', 'event_time', '5 minutes', '10 minutes')
+     AS w(asset_id text, window_start timestamptz)
+GROUP BY 1, 2;
+SELECT asset_id, window_start, count(*) AS fixes
+FROM asset_stream.hop('SELECT asset_id, event_time FROM bus_gps', 'event_time', '5 minutes', '10 minutes')
+     AS w(asset_id text, window_start timestamptz)
+GROUP BY 1, 2 ORDER BY 1, 2 LIMIT 4;
 
 \echo '== 8b. Patterns over the patient''s reads (MATCH_RECOGNIZE): the patient got out of bed:'
 \echo '==     lying, maybe sitting on the bed, then walking (activity labels of the RFID trial)'
