@@ -214,3 +214,80 @@ FROM (VALUES (0), (1), (2)) v(x),
         FROM asset_stream.tumble('SELECT * FROM pr', 't', '1 minute')
              AS w(asset text, window_start timestamptz)
         GROUP BY 1, 2 HAVING count(*) > v.x) s) l;
+
+-- a rescan with the same arguments replays the groups: the input runs once
+-- (random() in the input gives one sum, whatever the outer row)
+SELECT count(DISTINCT l.s) AS distinct_sums, count(*) AS outer_rows
+FROM (VALUES (0), (1), (2)) v(x),
+     LATERAL (SELECT sum(s) s FROM (
+        SELECT asset, window_start, sum(r) s
+        FROM asset_stream.tumble('SELECT asset, t, random() r FROM pr', 't', '1 minute')
+             AS w(asset text, r float8, window_start timestamptz)
+        GROUP BY 1, 2 HAVING count(*) > v.x * 0) q) l;
+-- arguments that change with the outer row run the input again
+SELECT v.x, l.n
+FROM (VALUES (interval '1 minute'), (interval '1 hour')) v(x),
+     LATERAL (SELECT count(*) n FROM (
+        SELECT asset, window_start, count(*)
+        FROM asset_stream.tumble('SELECT asset, t FROM pr', 't', v.x)
+             AS w(asset text, window_start timestamptz)
+        GROUP BY 1, 2) q) l
+ORDER BY 1;
+
+-- a cursor left open at COMMIT, one WITH HOLD, one across a rolled back
+-- savepoint: the input belongs to the scan and ends with it
+BEGIN;
+DECLARE c1 CURSOR FOR SELECT asset, window_start, count(*)
+  FROM asset_stream.tumble('SELECT * FROM pr', 't', '1 minute')
+       AS w(asset text, window_start timestamptz) GROUP BY 1, 2;
+FETCH 1 FROM c1;
+COMMIT;
+BEGIN;
+DECLARE c2 CURSOR WITH HOLD FOR SELECT asset, window_start, count(*)
+  FROM asset_stream.tumble('SELECT * FROM pr', 't', '1 minute')
+       AS w(asset text, window_start timestamptz) GROUP BY 1, 2 ORDER BY 1, 2;
+FETCH 1 FROM c2;
+COMMIT;
+FETCH 2 FROM c2;
+CLOSE c2;
+BEGIN;
+DECLARE c3 CURSOR FOR SELECT count(*) FROM (SELECT asset, window_start, count(*)
+  FROM asset_stream.tumble('SELECT * FROM pr', 't', '1 minute')
+       AS w(asset text, window_start timestamptz) GROUP BY 1, 2) s;
+SAVEPOINT s;
+FETCH 1 FROM c3;
+ROLLBACK TO s;
+COMMIT;
+
+-- parameters in aggregate arguments or FILTER: not pushed down
+EXPLAIN (COSTS OFF)
+SELECT asset, window_start, sum(v * (SELECT 2))
+FROM asset_stream.tumble('SELECT * FROM pr', 't', '1 minute')
+     AS w(asset text, v int, window_start timestamptz) GROUP BY 1, 2;
+PREPARE wp_p(int) AS SELECT count(*) FILTER (WHERE v > $1)
+FROM asset_stream.tumble('SELECT * FROM pr', 't', '1 minute')
+     AS w(v int, window_start timestamptz) GROUP BY window_start ORDER BY window_start;
+SET plan_cache_mode = force_generic_plan;
+EXPLAIN (COSTS OFF) EXECUTE wp_p(1);
+EXECUTE wp_p(1);
+RESET plan_cache_mode;
+
+-- the input sees the statement's snapshot, not the rows it is inserting
+CREATE TEMP TABLE h (k text, t timestamptz);
+INSERT INTO h SELECT 'k', timestamptz '2024-01-01' + g * interval '1 s' FROM generate_series(1, 3000) g;
+INSERT INTO h SELECT k || '0', window_start
+FROM asset_stream.tumble('SELECT * FROM h', 't', '1 second')
+     AS w(k text, window_start timestamptz) GROUP BY 1, 2;
+SELECT k, count(*) FROM h GROUP BY 1 ORDER BY 1;
+
+-- an input column with a nondeterministic collation, grouped under the
+-- column definition list's (deterministic) one: the sort uses the latter
+CREATE COLLATION wp_ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+CREATE TEMP TABLE nd (k text COLLATE wp_ci, t timestamptz);
+INSERT INTO nd SELECT CASE WHEN g % 2 = 0 THEN 'a' ELSE 'A' END,
+                      timestamptz '2024-01-01' + g * interval '1 s'
+FROM generate_series(1, 6) g;
+SELECT k, window_start, count(*)
+FROM asset_stream.tumble('SELECT * FROM nd', 't', '1 hour')
+     AS w(k text, window_start timestamptz)
+GROUP BY 1, 2 ORDER BY k COLLATE "C";

@@ -290,6 +290,22 @@ wp_window_col(const char *name)
 	return -1;
 }
 
+static bool
+wp_param_walker(Node *node, void *context)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, Param))
+		return true;
+	return expression_tree_walker(node, wp_param_walker, context);
+}
+
+static bool
+wp_contains_param(Node *node)
+{
+	return wp_param_walker(node, NULL);
+}
+
 /*
  * Collect the aggregates of an expression that is not a grouping column;
  * false if one cannot be pushed down.
@@ -325,7 +341,14 @@ wp_collect(WpQuery *q, Node *node)
 			agg->aggsplit != AGGSPLIT_SIMPLE ||
 			list_length(agg->args) > WC_MAX_AGG_ARGS)
 			return false;
-		/* arguments and FILTER read input columns of this row only */
+		/*
+		 * Arguments and FILTER read input columns of this row only: no
+		 * parameters (the scan evaluates them without the executor's
+		 * parameter values) and no window columns.
+		 */
+		if (wp_contains_param((Node *) agg->args) ||
+			wp_contains_param((Node *) agg->aggfilter))
+			return false;
 		vars = pull_var_clause((Node *) list_make2(agg->args, agg->aggfilter),
 							   PVC_RECURSE_PLACEHOLDERS);
 		foreach(vc, vars)
@@ -567,6 +590,8 @@ wp_plan_path(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
 									list_copy(rtfunc->funccoltypes),
 									list_copy(eqops),
 									makeInteger(list_length(keyvars)));
+	cs->custom_private = lappend(cs->custom_private,
+								 makeInteger(root->query_level > 1 ? 1 : 0));
 	cs->custom_scan_tlist = scan_tlist;
 	cs->methods = &wp_scan_methods;
 	return &cs->scan.plan;

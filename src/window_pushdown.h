@@ -32,6 +32,9 @@
  *						of custom_scan_tlist that is an input column, in order
  *	 WP_PRIV_NKEYS		Integer: the first nkeys entries of custom_scan_tlist
  *						are grouping columns (Vars), the rest Aggrefs
+ *	 WP_PRIV_KEEP		Integer: 1 in a subquery, which may be rescanned: keep
+ *						the groups to replay them, as a FunctionScan keeps
+ *						its rows
  * custom_exprs: the function's arguments.
  */
 #define WP_PRIV_KIND	0
@@ -39,6 +42,7 @@
 #define WP_PRIV_TYPES	2
 #define WP_PRIV_EQOPS	3
 #define WP_PRIV_NKEYS	4
+#define WP_PRIV_KEEP	5
 
 typedef enum WpMode
 {

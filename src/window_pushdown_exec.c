@@ -40,8 +40,9 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/plancache.h"
-#include "tcop/pquery.h"
-#include "utils/portal.h"
+#include "executor/execdesc.h"
+#include "utils/ruleutils.h"
+#include "utils/tuplestore.h"
 
 #include "srf_columns.h"
 #include "window_core.h"
@@ -109,10 +110,11 @@ struct WpState
 	Datum	   *keyvals;
 	bool	   *keynulls;
 
-	/* the sorted input, fetched in batches */
-	Portal		portal;
+	/* the sorted input, run in batches by an executor of our own */
+	QueryDesc  *input;
 	bool		started;
 	bool		input_done;
+	int			batch_rows;		/* rows received in this batch */
 	WpReceiver	recv;
 
 	/* completed groups of the last batch, returned one by one */
@@ -125,6 +127,18 @@ struct WpState
 	int			qlen;
 	int			qcap;
 	int			qpos;
+
+	/*
+	 * Rescans (EXEC_FLAG_REWIND, or any subquery): the groups are kept as
+	 * they are returned, and a rescan whose function arguments did not
+	 * change replays them, so the input is run once per statement, as the
+	 * table function runs it.
+	 */
+	bool		rewind;
+	Bitmapset  *arg_params;		/* PARAM_EXEC ids the arguments use */
+	Tuplestorestate *kept;
+	TupleTableSlot *keptslot;
+	bool		replaying;
 };
 
 /* input rows per fetch */
@@ -160,6 +174,17 @@ wp_create_state(CustomScan *cscan)
 	return (Node *) st;
 }
 
+/* Collect the PARAM_EXEC ids an expression uses. */
+static bool
+wp_exec_params(Node *node, Bitmapset **ids)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, Param) && ((Param *) node)->paramkind == PARAM_EXEC)
+		*ids = bms_add_member(*ids, ((Param *) node)->paramid);
+	return expression_tree_walker(node, wp_exec_params, (void *) ids);
+}
+
 static void
 wp_begin(CustomScanState *node, EState *estate, int eflags)
 {
@@ -177,6 +202,17 @@ wp_begin(CustomScanState *node, EState *estate, int eflags)
 	st->argstates = ExecInitExprList(cs->custom_exprs, &node->ss.ps);
 	st->runcxt = AllocSetContextCreate(CurrentMemoryContext, "window pushdown",
 									   ALLOCSET_DEFAULT_SIZES);
+	st->rewind = (eflags & EXEC_FLAG_REWIND) != 0 ||
+		intVal(list_nth(priv, WP_PRIV_KEEP)) != 0;
+	st->arg_params = NULL;
+	wp_exec_params((Node *) cs->custom_exprs, &st->arg_params);
+	if (st->rewind)
+	{
+		st->kept = tuplestore_begin_heap(false, false, work_mem);
+		st->keptslot = ExecInitExtraTupleSlot(estate,
+											  node->ss.ss_ScanTupleSlot->tts_tupleDescriptor,
+											  &TTSOpsMinimalTuple);
+	}
 }
 
 /* ---------------------------------------------------------------- arguments */
@@ -330,7 +366,20 @@ wp_bind(WpState *st, TupleDesc indesc, const char *time_col, const char *part_co
 			key->collation = var->varcollid;
 			fmgr_info(get_opcode(list_nth_oid(st->eqops, k)), &key->eq);
 			get_typlenbyval(var->vartype, &key->typlen, &key->typbyval);
-			appendStringInfo(&order, "%d, ", key->att + 1);
+
+			/*
+			 * Equal keys must come together under GROUP BY's collation; the
+			 * input column may have another (a nondeterministic one would
+			 * interleave them), so then the sort names GROUP BY's.  The name
+			 * is unambiguous: binding checked it.
+			 */
+			if (OidIsValid(var->varcollid) &&
+				var->varcollid != TupleDescAttr(indesc, oc->att)->attcollation)
+				appendStringInfo(&order, "%s COLLATE %s, ",
+								 quote_identifier(NameStr(TupleDescAttr(indesc, oc->att)->attname)),
+								 generate_collation_name(var->varcollid));
+			else
+				appendStringInfo(&order, "%d, ", key->att + 1);
 			st->scan_inkey[i] = k++;
 		}
 	}
@@ -514,6 +563,7 @@ wp_receive(TupleTableSlot *slot, DestReceiver *self)
 	int			ai = 0;
 
 	CHECK_FOR_INTERRUPTS();
+	st->batch_rows++;
 	slot_getsomeattrs(slot, st->natts_needed);
 	if (slot->tts_isnull[st->time_att])
 		return true;			/* rows without a time are dropped */
@@ -556,7 +606,8 @@ wp_receive(TupleTableSlot *slot, DestReceiver *self)
 	ra.argnull = st->argnull;
 	ra.skip = st->skip;
 	ws_push(st->core, DatumGetInt64(slot->tts_values[st->time_att]), &ra);
-	return true;
+	/* enough groups to return: stop this batch here */
+	return st->qlen < WP_BATCH;
 }
 
 static void
@@ -584,6 +635,9 @@ wp_start(WpState *st)
 	char	   *order;
 	SPIPlanPtr	plan;
 	CachedPlanSource *source;
+	CachedPlan *cplan;
+	PlannedStmt *stmt;
+	char	   *sql;
 	bool		by_start,
 				by_end;
 	int			rc;
@@ -609,13 +663,23 @@ wp_start(WpState *st)
 	order = wp_bind(st, source->resultDesc, time_col, part_col);
 	SPI_freeplan(plan);
 
-	/* the same rows, sorted by the database; the portal outlives SPI */
-	plan = SPI_prepare(wp_sorted_query(input, order), 0, NULL);
+	/*
+	 * The same rows, sorted by the database.  The plan is run by an
+	 * executor owned by this node (ended in wp_end), with the outer query's
+	 * snapshot: the input sees what the statement sees, not rows the
+	 * statement itself writes while it reads the input in batches.
+	 */
+	sql = wp_sorted_query(input, order);
+	plan = SPI_prepare(sql, 0, NULL);
 	MemoryContextSwitchTo(st->runcxt);
 	if (plan == NULL)
 		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-	st->portal = SPI_cursor_open(NULL, plan, NULL, NULL, false);
+	cplan = SPI_plan_get_cached_plan(plan);
 	MemoryContextSwitchTo(st->runcxt);
+	if (cplan == NULL || list_length(cplan->stmt_list) != 1)
+		elog(ERROR, "window pushdown: the sorted input is not one statement");
+	stmt = copyObject(linitial_node(PlannedStmt, cplan->stmt_list));
+	ReleaseCachedPlan(cplan, NULL);
 	SPI_finish();
 	MemoryContextSwitchTo(st->runcxt);
 
@@ -652,46 +716,63 @@ wp_start(WpState *st)
 	st->recv.pub.rDestroy = wp_receiver_noop;
 	st->recv.pub.mydest = DestNone;
 	st->recv.st = st;
+	st->input = CreateQueryDesc(stmt, sql, st->css.ss.ps.state->es_snapshot,
+								InvalidSnapshot, (DestReceiver *) &st->recv,
+								NULL, NULL, 0);
+	ExecutorStart(st->input, 0);
 	st->input_done = false;
 	st->started = true;
 	MemoryContextSwitchTo(old);
 }
 
-/* Read the next batch of input; at its end, the last key's windows. */
+/* End the input's executor, if it runs. */
+static void
+wp_end_input(WpState *st)
+{
+	if (st->input == NULL)
+		return;
+	ExecutorFinish(st->input);
+	ExecutorEnd(st->input);
+	FreeQueryDesc(st->input);
+	st->input = NULL;
+}
+
+/*
+ * Run the input for up to WP_BATCH more rows (the receiver stops earlier
+ * once as many groups wait); at its end, the last key's windows.
+ */
 static void
 wp_fetch(WpState *st)
 {
-	uint64		n;
+	MemoryContext old = MemoryContextSwitchTo(st->runcxt);
 
 	MemoryContextReset(st->queuecxt);
 	st->qlen = st->qpos = 0;
-	n = PortalRunFetch(st->portal, FETCH_FORWARD, WP_BATCH, (DestReceiver *) &st->recv);
-	if (n < WP_BATCH)
+	st->batch_rows = 0;
+	ExecutorRun(st->input, ForwardScanDirection, WP_BATCH, false);
+	if (st->batch_rows < WP_BATCH && st->qlen < WP_BATCH)
 	{
 		if (st->have_key)
 			ws_end_key(st->core);
 		st->have_key = false;
-		SPI_cursor_close(st->portal);
-		st->portal = NULL;
+		wp_end_input(st);
 		st->input_done = true;
 	}
+	MemoryContextSwitchTo(old);
 }
 
 /* ---------------------------------------------------------------- scan */
 
-static TupleTableSlot *
-wp_next(ScanState *ss)
+/* The next group from the queue, reading input as needed; false at the end. */
+static bool
+wp_next_group(WpState *st, TupleTableSlot *scan)
 {
-	WpState    *st = (WpState *) ss;
-	TupleTableSlot *scan = ss->ss_ScanTupleSlot;
-
 	if (!st->started)
 		wp_start(st);
-	ExecClearTuple(scan);
 	while (st->qpos >= st->qlen)
 	{
 		if (st->input_done)
-			return scan;
+			return false;
 		wp_fetch(st);
 	}
 	/* the scan slot is virtual: point it at the queued row */
@@ -700,7 +781,31 @@ wp_next(ScanState *ss)
 	memcpy(scan->tts_isnull, st->qnulls + (Size) st->qpos * st->nscan,
 		   sizeof(bool) * st->nscan);
 	st->qpos++;
-	return ExecStoreVirtualTuple(scan);
+	ExecStoreVirtualTuple(scan);
+	if (st->rewind)
+		tuplestore_puttupleslot(st->kept, scan);
+	return true;
+}
+
+static TupleTableSlot *
+wp_next(ScanState *ss)
+{
+	WpState    *st = (WpState *) ss;
+	TupleTableSlot *scan = ss->ss_ScanTupleSlot;
+
+	ExecClearTuple(scan);
+	if (st->replaying)
+	{
+		if (!tuplestore_gettupleslot(st->kept, true, false, st->keptslot))
+			return scan;
+		slot_getallattrs(st->keptslot);
+		memcpy(scan->tts_values, st->keptslot->tts_values, sizeof(Datum) * st->nscan);
+		memcpy(scan->tts_isnull, st->keptslot->tts_isnull, sizeof(bool) * st->nscan);
+		return ExecStoreVirtualTuple(scan);
+	}
+	if (!wp_next_group(st, scan))
+		ExecClearTuple(scan);
+	return scan;
 }
 
 static bool
@@ -718,9 +823,7 @@ wp_exec(CustomScanState *node)
 static void
 wp_reset(WpState *st)
 {
-	if (st->portal)
-		SPI_cursor_close(st->portal);
-	st->portal = NULL;
+	wp_end_input(st);
 	st->started = false;
 	MemoryContextReset(st->runcxt);
 }
@@ -728,13 +831,41 @@ wp_reset(WpState *st)
 static void
 wp_end(CustomScanState *node)
 {
-	wp_reset((WpState *) node);
+	WpState    *st = (WpState *) node;
+
+	wp_reset(st);
+	if (st->kept)
+		tuplestore_end(st->kept);
+	st->kept = NULL;
 }
 
 static void
 wp_rescan(CustomScanState *node)
 {
-	wp_reset((WpState *) node);
+	WpState    *st = (WpState *) node;
+
+	if (st->rewind && st->started &&
+		!bms_overlap(node->ss.ps.chgParam, st->arg_params))
+	{
+		/* the same groups: keep the rest of them, then replay from the start */
+		if (!st->replaying)
+		{
+			TupleTableSlot *scan = node->ss.ss_ScanTupleSlot;
+
+			while (wp_next_group(st, scan))
+				CHECK_FOR_INTERRUPTS();
+			ExecClearTuple(scan);
+			st->replaying = true;
+		}
+		tuplestore_rescan(st->kept);
+	}
+	else
+	{
+		wp_reset(st);
+		st->replaying = false;
+		if (st->rewind)
+			tuplestore_clear(st->kept);
+	}
 	ExecScanReScan(&node->ss);
 }
 

@@ -43,7 +43,8 @@ struct WsState
 {
 	WinSpec		spec;
 	MemoryContext cxt;
-	MemoryContext tmpcxt;		/* final results; reset after each emit */
+	MemoryContext tmpcxt;		/* what support functions return: reset per
+								 * row and after each emit */
 	WcAggRunner aggs;
 	WsEmitFn	emit;
 	void	   *emit_arg;
@@ -246,6 +247,8 @@ ws_push_fixed(WsState *s, int64 ts, const WcRowArgs *args)
 void
 ws_push(WsState *s, int64 ts, const WcRowArgs *args)
 {
+	/* what the last row's transition calls left (states live elsewhere) */
+	MemoryContextReset(s->tmpcxt);
 	if (TIMESTAMP_NOT_FINITE(ts))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
