@@ -163,9 +163,19 @@ wp_input_is_plain_select(const char *input)
 	}
 	PG_CATCH();
 	{
-		/* the raw parser has no side effects to undo */
+		ErrorData  *edata;
+
+		/*
+		 * A syntax error is left to the function to report; the raw parser
+		 * has nothing to undo.  Anything else (out of memory, stack depth)
+		 * goes on up.
+		 */
 		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		if (edata->sqlerrcode != ERRCODE_SYNTAX_ERROR)
+			PG_RE_THROW();
 		FlushErrorState();
+		FreeErrorData(edata);
 		ok = false;
 	}
 	PG_END_TRY();
@@ -591,7 +601,8 @@ wp_plan_path(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
 									list_copy(eqops),
 									makeInteger(list_length(keyvars)));
 	cs->custom_private = lappend(cs->custom_private,
-								 makeInteger(root->query_level > 1 ? 1 : 0));
+								 makeInteger(root->query_level > 1 &&
+											 root->glob->paramExecTypes != NIL ? 1 : 0));
 	cs->custom_scan_tlist = scan_tlist;
 	cs->methods = &wp_scan_methods;
 	return &cs->scan.plan;

@@ -129,7 +129,7 @@ struct WpState
 	int			qpos;
 
 	/*
-	 * Rescans (EXEC_FLAG_REWIND, or any subquery): the groups are kept as
+	 * Rescans (EXEC_FLAG_REWIND, or a correlated subquery): the groups are kept as
 	 * they are returned, and a rescan whose function arguments did not
 	 * change replays them, so the input is run once per statement, as the
 	 * table function runs it.
