@@ -601,8 +601,7 @@ wp_plan_path(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
 									list_copy(eqops),
 									makeInteger(list_length(keyvars)));
 	cs->custom_private = lappend(cs->custom_private,
-								 makeInteger(root->query_level > 1 &&
-											 root->glob->paramExecTypes != NIL ? 1 : 0));
+								 makeInteger(!bms_is_empty(root->outer_params) ? 1 : 0));
 	cs->custom_scan_tlist = scan_tlist;
 	cs->methods = &wp_scan_methods;
 	return &cs->scan.plan;

@@ -32,11 +32,11 @@
  *						of custom_scan_tlist that is an input column, in order
  *	 WP_PRIV_NKEYS		Integer: the first nkeys entries of custom_scan_tlist
  *						are grouping columns (Vars), the rest Aggrefs
- *	 WP_PRIV_KEEP		Integer: 1 in a subquery of a statement with
- *						executor parameters (a correlated subquery is
- *						rescanned for each outer row): keep the groups to
- *						replay them, as a FunctionScan keeps its rows; other
- *						rescans come with EXEC_FLAG_REWIND
+ *	 WP_PRIV_KEEP		Integer: 1 in a subquery that outer levels pass
+ *						parameters to (a correlated subquery is rescanned
+ *						for each outer row): keep the groups to replay them,
+ *						as a FunctionScan keeps its rows; other rescans come
+ *						with EXEC_FLAG_REWIND
  * custom_exprs: the function's arguments.
  */
 #define WP_PRIV_KIND	0

@@ -202,10 +202,12 @@ wp_begin(CustomScanState *node, EState *estate, int eflags)
 	st->argstates = ExecInitExprList(cs->custom_exprs, &node->ss.ps);
 	st->runcxt = AllocSetContextCreate(CurrentMemoryContext, "window pushdown",
 									   ALLOCSET_DEFAULT_SIZES);
-	st->rewind = (eflags & EXEC_FLAG_REWIND) != 0 ||
-		intVal(list_nth(priv, WP_PRIV_KEEP)) != 0;
 	st->arg_params = NULL;
 	wp_exec_params((Node *) cs->custom_exprs, &st->arg_params);
+	/* arguments with executor parameters: a rescan would rarely replay */
+	st->rewind = ((eflags & EXEC_FLAG_REWIND) != 0 ||
+				  intVal(list_nth(priv, WP_PRIV_KEEP)) != 0) &&
+		bms_is_empty(st->arg_params);
 	if (st->rewind)
 	{
 		st->kept = tuplestore_begin_heap(false, false, work_mem);
@@ -621,8 +623,27 @@ wp_receiver_noop(DestReceiver *self)
 }
 
 /*
- * Bind the input and open it, sorted by (keys, time), as a cursor that
- * wp_fetch reads in batches.
+ * The sorted query must return the columns the input was bound to (a type
+ * altered by another session between the two preparations would not).
+ */
+static void
+wp_check_same_columns(TupleDesc bound, TupleDesc sorted, const char *fname)
+{
+	bool		same = bound->natts == sorted->natts;
+
+	for (int i = 0; same && i < bound->natts; i++)
+		same = TupleDescAttr(bound, i)->atttypid == TupleDescAttr(sorted, i)->atttypid;
+	if (!same)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("%s: the input query's columns changed while it was being prepared",
+						fname),
+				 errhint("Run the query again.")));
+}
+
+/*
+ * Bind the input and open it, sorted by (keys, time), for wp_fetch to run
+ * in batches.
  */
 static void
 wp_start(WpState *st)
@@ -637,6 +658,7 @@ wp_start(WpState *st)
 	CachedPlanSource *source;
 	CachedPlan *cplan;
 	PlannedStmt *stmt;
+	TupleDesc	source_desc;
 	char	   *sql;
 	bool		by_start,
 				by_end;
@@ -661,6 +683,7 @@ wp_start(WpState *st)
 				 errmsg("%s: input must be a single query that returns rows", st->fname)));
 	source = linitial(SPI_plan_get_plan_sources(plan));
 	order = wp_bind(st, source->resultDesc, time_col, part_col);
+	source_desc = CreateTupleDescCopy(source->resultDesc);
 	SPI_freeplan(plan);
 
 	/*
@@ -674,6 +697,9 @@ wp_start(WpState *st)
 	MemoryContextSwitchTo(st->runcxt);
 	if (plan == NULL)
 		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	wp_check_same_columns(source_desc,
+						  ((CachedPlanSource *) linitial(SPI_plan_get_plan_sources(plan)))->resultDesc,
+						  st->fname);
 	cplan = SPI_plan_get_cached_plan(plan);
 	MemoryContextSwitchTo(st->runcxt);
 	if (cplan == NULL || list_length(cplan->stmt_list) != 1)
