@@ -8,6 +8,8 @@
  */
 #include "postgres.h"
 
+#include "executor/spi.h"
+
 #include "srf_columns.h"
 
 int
@@ -29,4 +31,18 @@ srf_find_column(TupleDesc desc, const char *name, const char *fname)
 		found = i;
 	}
 	return found;
+}
+
+SPIPlanPtr
+srf_prepare_input(const char *query, const char *fname)
+{
+	SPIPlanPtr	plan = SPI_prepare(query, 0, NULL);
+
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	if (!SPI_is_cursor_plan(plan))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: input must be a single query that returns rows", fname)));
+	return plan;
 }

@@ -20,6 +20,13 @@
 extern int	srf_find_column(TupleDesc desc, const char *name, const char *fname);
 
 /*
+ * Prepare an input query through SPI (the caller is connected): an error
+ * naming the function fname unless it is one statement that returns rows.
+ */
+struct _SPI_plan;
+extern struct _SPI_plan *srf_prepare_input(const char *query, const char *fname);
+
+/*
  * An input value ready to go into a tuplestore: external TOAST pointers are
  * fetched (with detoast, for varlena columns), since the tuplestore
  * outlives the scan.

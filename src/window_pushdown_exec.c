@@ -53,7 +53,6 @@
 /* One input grouping column. */
 typedef struct WpKey
 {
-	int			scanidx;		/* in the scan tuple */
 	int			att;			/* 0-based input attribute */
 	FmgrInfo	eq;
 	Oid			collation;
@@ -233,11 +232,7 @@ wp_text_arg(WpState *st, int n, const char *argname)
 	bool		isnull;
 	Datum		d = wp_arg(st, n, &isnull);
 
-	if (isnull)
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s: %s must not be NULL", st->fname, argname)));
-	return TextDatumGetCString(d);
+	return wt_text_value(d, isnull, st->fname, argname);
 }
 
 static int64
@@ -363,7 +358,6 @@ wp_bind(WpState *st, TupleDesc indesc, const char *time_col, const char *part_co
 		{
 			WpKey	   *key = &st->inkeys[k];
 
-			key->scanidx = i;
 			key->att = oc->att;
 			key->collation = var->varcollid;
 			fmgr_info(get_opcode(list_nth_oid(st->eqops, k)), &key->eq);
@@ -548,9 +542,15 @@ wp_keep_key(WpState *st, TupleTableSlot *slot)
 		bool		null = slot->tts_isnull[key->att];
 
 		st->keynulls[i] = null;
-		st->keyvals[i] = null ? (Datum) 0 :
-			datumCopy(srf_store_value(slot->tts_values[key->att], false, key->typlen == -1),
-					  key->typbyval, key->typlen);
+		st->keyvals[i] = (Datum) 0;
+		if (!null)
+		{
+			Datum		v = slot->tts_values[key->att];
+			Datum		kept = srf_store_value(v, false, key->typlen == -1);
+
+			/* a fetched external value is already a copy of our own */
+			st->keyvals[i] = kept != v ? kept : datumCopy(v, key->typbyval, key->typlen);
+		}
 	}
 	MemoryContextSwitchTo(old);
 	st->have_key = true;
@@ -673,14 +673,8 @@ wp_start(WpState *st)
 	MemoryContextSwitchTo(st->runcxt);
 
 	/* describe the input as the function would see it */
-	plan = SPI_prepare(input, 0, NULL);
+	plan = srf_prepare_input(input, st->fname);
 	MemoryContextSwitchTo(st->runcxt);	/* SPI calls return in their own */
-	if (plan == NULL)
-		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-	if (!SPI_is_cursor_plan(plan))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: input must be a single query that returns rows", st->fname)));
 	source = linitial(SPI_plan_get_plan_sources(plan));
 	order = wp_bind(st, source->resultDesc, time_col, part_col);
 	source_desc = CreateTupleDescCopy(source->resultDesc);

@@ -133,14 +133,21 @@ static void wt_session_emit(WtState *st);
 /*
  * Argument helpers: a NULL argument is an error naming it.
  */
-static text *
-wt_text_arg(FunctionCallInfo fcinfo, int n, const char *fname, const char *argname)
+char *
+wt_text_value(Datum value, bool isnull, const char *fname, const char *argname)
 {
-	if (PG_ARGISNULL(n))
+	if (isnull)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("%s: %s must not be NULL", fname, argname)));
-	return PG_GETARG_TEXT_PP(n);
+	return TextDatumGetCString(value);
+}
+
+static char *
+wt_text_arg(FunctionCallInfo fcinfo, int n, const char *fname, const char *argname)
+{
+	return wt_text_value(PG_ARGISNULL(n) ? (Datum) 0 : PG_GETARG_DATUM(n),
+						 PG_ARGISNULL(n), fname, argname);
 }
 
 int64
@@ -174,12 +181,12 @@ wt_begin(FunctionCallInfo fcinfo, const char *fname, WinKind kind,
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	WtState    *st;
 
-	*query = text_to_cstring(wt_text_arg(fcinfo, 0, fname, "input"));
+	*query = wt_text_arg(fcinfo, 0, fname, "input");
 
 	st = palloc0(sizeof(WtState));
 	st->fname = fname;
 	st->spec.kind = kind;
-	st->time_col = text_to_cstring(wt_text_arg(fcinfo, 1, fname, "time_column"));
+	st->time_col = wt_text_arg(fcinfo, 1, fname, "time_column");
 	st->part_att = -1;
 	st->last_key = -1;
 
@@ -291,13 +298,7 @@ wt_run(FunctionCallInfo fcinfo, WtState *st, const char *query)
 	if ((rc = SPI_connect()) != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed: %s", SPI_result_code_string(rc));
 
-	plan = SPI_prepare(query, 0, NULL);
-	if (plan == NULL)
-		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-	if (!SPI_is_cursor_plan(plan))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: input must be a single query that returns rows", st->fname)));
+	plan = srf_prepare_input(query, st->fname);
 
 	memset(&options, 0, sizeof(options));
 	options.read_only = false;

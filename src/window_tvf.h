@@ -55,6 +55,10 @@ extern void wt_bind_input(TupleDesc typeinfo, TupleDesc outdesc, const char *fna
 						  WinKind kind, const char *time_col, const char *part_col,
 						  WtOutCol *out, WtBinding *b);
 
+/* A text argument as a C string; NULL is an error naming it. */
+extern char *wt_text_value(Datum value, bool isnull, const char *fname,
+						   const char *argname);
+
 /* An interval argument in microseconds; NULL is an error naming it. */
 extern int64 wt_interval_value(Datum value, bool isnull, const char *fname,
 							   const char *argname);
