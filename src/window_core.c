@@ -61,10 +61,12 @@
 
 typedef struct WcKey
 {
-	Datum		key;
+	Datum		key;			/* by reference: points at data[] */
 	bool		isnull;
-	dlist_head	wins;			/* WcWin.key_node; sessions sorted by start */
 	int			nwins;
+	dlist_head	wins;			/* WcWin.key_node; sessions sorted by start */
+	char		data[FLEXIBLE_ARRAY_MEMBER];	/* the key's copy, one cache line
+												 * with the header when short */
 } WcKey;
 
 typedef struct WcGroup WcGroup;
@@ -442,8 +444,27 @@ wc_key_lookup(WcState *s, Datum key, bool keynull, bool create)
 	{
 		MemoryContext old = MemoryContextSwitchTo(s->cxt);
 
-		k = palloc0(sizeof(WcKey));
-		k->key = datumCopy(key, s->spec.keybyval, s->spec.keylen);
+		if (s->spec.keybyval)
+		{
+			k = palloc0(offsetof(WcKey, data));
+			k->key = key;
+		}
+		else
+		{
+			/* datumCopy flattens an expanded object; then copy the bytes */
+			Datum		flat = key;
+			Size		len;
+
+			if (s->spec.keylen == -1 &&
+				VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(key)))
+				flat = datumCopy(key, false, -1);
+			len = datumGetSize(flat, false, s->spec.keylen);
+			k = palloc0(offsetof(WcKey, data) + len);
+			memcpy(k->data, DatumGetPointer(flat), len);
+			k->key = PointerGetDatum(k->data);
+			if (flat != key)
+				pfree(DatumGetPointer(flat));
+		}
 		dlist_init(&k->wins);
 		e->key = k->key;		/* the hash must not point at the caller's copy */
 		e->k = k;
@@ -464,8 +485,6 @@ wc_key_release(WcState *s, WcKey *k)
 		return;
 	}
 	wckeys_delete(s->keys, k->key);
-	if (!s->spec.keybyval)
-		pfree(DatumGetPointer(k->key));
 	pfree(k);
 }
 
@@ -544,13 +563,15 @@ wc_member_new(WcState *s, WcGroup *g, WcKey *k)
 				 errhint("Raise max_open_windows, or lower out_of_orderness or allowed_lateness, or make the watermark advance.")));
 
 	old = MemoryContextSwitchTo(g->cxt);
-	w = palloc0(sizeof(WcWin));
+	/* one chunk: the member, then its transition values and null flags */
+	w = palloc0(MAXALIGN(sizeof(WcWin)) +
+				(sizeof(Datum) + sizeof(bool)) * Max(s->spec.naggs, 1));
 	w->key = k;
 	w->group = g;
 	w->start = g->start;
 	w->end = g->end;
-	w->trans = palloc(sizeof(Datum) * Max(s->spec.naggs, 1));
-	w->transnull = palloc(sizeof(bool) * Max(s->spec.naggs, 1));
+	w->trans = (Datum *) ((char *) w + MAXALIGN(sizeof(WcWin)));
+	w->transnull = (bool *) (w->trans + Max(s->spec.naggs, 1));
 	wc_aggs_init(&s->aggs, w->trans, w->transnull, g->cxt);
 	MemoryContextSwitchTo(old);
 
