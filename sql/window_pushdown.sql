@@ -76,6 +76,35 @@ FROM asset_stream.session('SELECT * FROM pr', 't', '2 minutes', 'asset')
      AS w(asset text, v int, window_start timestamptz, window_end timestamptz)
 GROUP BY 1, 2, 3 ORDER BY 1, 2;
 
+-- several partition columns, named in another order and case: pushed down
+-- when the grouping columns are exactly them; results equal the plain plan
+EXPLAIN (COSTS OFF)
+SELECT zone, asset, window_start, count(*)
+FROM asset_stream.session('SELECT * FROM pr', 't', '2 minutes', 'Zone, asset')
+     AS w(asset text, zone text, window_start timestamptz)
+GROUP BY 1, 2, 3;
+SELECT zone, asset, window_start, window_end, count(*), sum(v)
+FROM asset_stream.session('SELECT * FROM pr', 't', '2 minutes', 'Zone, asset')
+     AS w(asset text, zone text, v int, window_start timestamptz, window_end timestamptz)
+GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3;
+SET asset_stream.window_pushdown = off;
+SELECT zone, asset, window_start, window_end, count(*), sum(v)
+FROM asset_stream.session('SELECT * FROM pr', 't', '2 minutes', 'Zone, asset')
+     AS w(asset text, zone text, v int, window_start timestamptz, window_end timestamptz)
+GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3;
+SET asset_stream.window_pushdown = on;
+-- grouping by only one of them is not the same thing
+EXPLAIN (COSTS OFF)
+SELECT asset, window_start, count(*)
+FROM asset_stream.session('SELECT * FROM pr', 't', '2 minutes', 'zone, asset')
+     AS w(asset text, window_start timestamptz)
+GROUP BY 1, 2;
+-- a malformed list is left to the function's own error
+SELECT asset, window_start, count(*)
+FROM asset_stream.session('SELECT * FROM pr', 't', '2 minutes', 'zone,,asset')
+     AS w(asset text, window_start timestamptz)
+GROUP BY 1, 2;
+
 -- empty input: no groups
 SELECT count(*) FROM (
   SELECT window_start, count(*)

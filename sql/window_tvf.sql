@@ -145,6 +145,18 @@ SELECT g, label, extract(epoch FROM window_start) AS ws, extract(epoch FROM wind
   FROM asset_stream.session($$SELECT x % 2 AS g, 'r' || x AS label, to_timestamp(x * 10) AS t
                                FROM generate_series(1, 6) x$$, 't', '20 seconds', 'g')
   AS w(label text, g int, window_start timestamptz, window_end timestamptz) ORDER BY label;
+-- several partition columns, as Flink's SESSION(... PARTITION BY item, supplier_id ...):
+-- sessions per (g, h); the NULL h is a value of its own; names fold like
+-- identifiers unless quoted, in any order
+SELECT g, "H", label, extract(epoch FROM window_start) AS ws, extract(epoch FROM window_end) AS we
+  FROM asset_stream.session($$SELECT x % 2 AS g, nullif(x % 3, 2) AS "H", 'r' || x AS label,
+                                     to_timestamp(x * 10) AS t
+                               FROM generate_series(1, 8) x$$, 't', '60 seconds', '"H", G')
+  AS w(label text, g int, "H" int, window_start timestamptz, window_end timestamptz) ORDER BY g, "H", label;
+-- column name arguments: exact first, else read as identifiers
+SELECT count(*) FROM asset_stream.tumble('SELECT * FROM r', 'T', '1 day') AS w(t timestamptz);
+SELECT count(*) FROM asset_stream.session('SELECT t AS "Time", v FROM r', '"Time"', '1 day', ' V ') AS w(v int);
+SELECT * FROM asset_stream.session('SELECT * FROM r', '"T"', '1 day') AS w(v int);
 
 -- Europe/Berlin: day windows start at Berlin midnight, also on DST days
 SET TimeZone = 'Europe/Berlin';
@@ -199,6 +211,10 @@ SELECT * FROM asset_stream.cumulate('SELECT * FROM r', 't', '3 min', '10 min') A
 SELECT * FROM asset_stream.cumulate('SELECT * FROM r', 't', '0 min', '10 min') AS w(v int);
 SELECT * FROM asset_stream.session('SELECT * FROM r', 't', '0 s') AS w(v int);
 SELECT * FROM asset_stream.session('SELECT * FROM r', 't', '1 s', 'nope') AS w(v int);
+SELECT * FROM asset_stream.session('SELECT * FROM r', 't', '1 s', 'v, nope') AS w(v int);
+SELECT * FROM asset_stream.session('SELECT * FROM r', 't', '1 s', 'v,, t') AS w(v int);
+SELECT * FROM asset_stream.session('SELECT * FROM r', 't', '1 s', 'v, V') AS w(v int);
+SELECT * FROM asset_stream.session('SELECT * FROM r', 't', '1 s', ' ') AS w(v int);
 SELECT * FROM asset_stream.tumble('SELECT * FROM r', 'nope', '1 day') AS w(v int);
 SELECT * FROM asset_stream.tumble('SELECT * FROM r', 'v', '1 day') AS w(v int);
 SELECT * FROM asset_stream.tumble('SELECT * FROM r', 't', '1 day') AS w(nope int);

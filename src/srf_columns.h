@@ -14,10 +14,29 @@
 #include "access/tupdesc.h"
 
 /*
- * The input column named exactly `name`; -1 if there is none, 42702 naming
- * the function fname if there are several.
+ * The input column named `name`; -1 if there is none, 42702 naming the
+ * function fname if there are several.  A name matches exactly, or else
+ * read as an SQL identifier: folded to lower case unless double-quoted
+ * ('BidTime' finds bidtime, '"BidTime"' finds BidTime).
  */
 extern int	srf_find_column(TupleDesc desc, const char *name, const char *fname);
+
+/*
+ * A column name read as an SQL identifier: a double-quoted name loses its
+ * quotes (doubled quotes inside become one), any other is folded to lower
+ * case; NULL for a malformed quoted name.
+ */
+extern char *srf_identifier(const char *name);
+
+/*
+ * Split a list of column names at commas outside double quotes, trimming
+ * blanks: 'item, "Supplier"' gives item and "Supplier" (each then goes to
+ * srf_find_column).  NIL for an empty list.  An empty element is 22023,
+ * or with ok given, NIL and *ok false.
+ */
+struct List;
+extern struct List *srf_split_columns(const char *list, const char *fname,
+									  const char *argname, bool *ok);
 
 /*
  * Prepare an input query through SPI (the caller is connected): an error

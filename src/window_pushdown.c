@@ -49,6 +49,7 @@
 #include "utils/lsyscache.h"
 #include "utils/plancache.h"
 
+#include "srf_columns.h"
 #include "window_core.h"
 #include "window_pushdown.h"
 
@@ -447,6 +448,51 @@ wp_check_function(WpQuery *q, PlannerInfo *root, RelOptInfo *input_rel,
 	return true;
 }
 
+/* Does grouping column name n stand for partition_by column name p? */
+static bool
+wp_name_matches(const char *n, const char *p)
+{
+	char	   *ident;
+
+	if (strcmp(n, p) == 0)
+		return true;
+	ident = srf_identifier(p);
+	return ident != NULL && strcmp(n, ident) == 0;
+}
+
+/*
+ * Session: are the input grouping columns exactly the partition_by columns
+ * (in any order)?  Names bind as srf_find_column binds them; the executor
+ * checks the columns themselves.
+ */
+static bool
+wp_keys_are_partition(List *inputkeys, const char *part_col)
+{
+	List	   *names;
+	ListCell   *lc;
+	bool		ok;
+
+	if (part_col == NULL)
+		return inputkeys == NIL;
+	if (list_length(inputkeys) == 1 &&
+		wp_name_matches(strVal(linitial(inputkeys)), part_col))
+		return true;
+	names = srf_split_columns(part_col, "session", "partition_by", &ok);
+	if (!ok || list_length(names) != list_length(inputkeys))
+		return false;
+	foreach(lc, names)
+	{
+		ListCell   *kc;
+		int			matches = 0;
+
+		foreach(kc, inputkeys)
+			matches += wp_name_matches(strVal(lfirst(kc)), (const char *) lfirst(lc));
+		if (matches != 1)
+			return false;
+	}
+	return true;
+}
+
 /* Do the grouping columns identify each window, and (session) its key? */
 static bool
 wp_check_grouping(WpQuery *q, const char *time_col, const char *part_col)
@@ -467,9 +513,7 @@ wp_check_grouping(WpQuery *q, const char *time_col, const char *part_col)
 		case WIN_SESSION:
 			if (!q->window_col[0] && !q->window_col[1] && !q->window_col[2])
 				return false;
-			if (part_col == NULL ? q->inputkeys != NIL :
-				(list_length(q->inputkeys) != 1 ||
-				 strcmp(strVal(linitial(q->inputkeys)), part_col) != 0))
+			if (!wp_keys_are_partition(q->inputkeys, part_col))
 				return false;
 			break;
 	}

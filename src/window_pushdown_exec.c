@@ -311,6 +311,45 @@ wp_remap_vars(Node *node, WpRemap *r)
 }
 
 /*
+ * A session's groups are its partition's sessions only if the input
+ * grouping columns are exactly the partition_by columns.  The planner
+ * checked the names; a name that bound otherwise than it assumed (say, two
+ * input columns differing only in case) is refused here.
+ */
+static void
+wp_check_partition(WpState *st, const WtBinding *b, const WtOutCol *out)
+{
+	CustomScan *cs = (CustomScan *) st->css.ss.ps.plan;
+	bool	   *covered = palloc0(sizeof(bool) * Max(b->npart, 1));
+	bool		ok = true;
+	int			nin = 0;
+
+	for (int i = 0; i < st->nkeys; i++)
+	{
+		Var		   *var = (Var *) ((TargetEntry *) list_nth(cs->custom_scan_tlist, i))->expr;
+		const WtOutCol *oc = &out[var->varattno - 1];
+		int			j;
+
+		if (oc->src != WT_INPUT)
+			continue;
+		nin++;
+		for (j = 0; j < b->npart; j++)
+			if (b->part_atts[j] == oc->att && !covered[j])
+				break;
+		if (j == b->npart)
+			ok = false;
+		else
+			covered[j] = true;
+	}
+	if (!ok || nin != b->npart)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("session: the grouping columns do not bind to the partition_by columns"),
+				 errhint("Set asset_stream.window_pushdown = off for this query.")));
+	pfree(covered);
+}
+
+/*
  * Bind the input's columns and set up keys, aggregates and the core.  The
  * input's description comes from preparing it alone; returns the attribute
  * list "k1, k2, ..., time" (1-based) to sort by.
@@ -380,6 +419,8 @@ wp_bind(WpState *st, TupleDesc indesc, const char *time_col, const char *part_co
 		}
 	}
 	appendStringInfo(&order, "%d", st->time_att + 1);
+	if (st->kind == WIN_SESSION)
+		wp_check_partition(st, &b, out);
 	st->keyvals = palloc0(sizeof(Datum) * Max(st->ninkeys, 1));
 	st->keynulls = palloc0(sizeof(bool) * Max(st->ninkeys, 1));
 

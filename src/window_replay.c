@@ -41,6 +41,7 @@
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 
+#include "srf_columns.h"
 #include "window_core.h"
 
 PG_FUNCTION_INFO_V1(window_replay);
@@ -281,13 +282,10 @@ wr_read_args(FunctionCallInfo fcinfo, WrArgs *a)
 static int
 wr_find_column(TupleDesc desc, const char *name, const char *what)
 {
-	for (int i = 0; i < desc->natts; i++)
-	{
-		Form_pg_attribute att = TupleDescAttr(desc, i);
+	int			att = srf_find_column(desc, name, "window_replay");
 
-		if (!att->attisdropped && strcmp(NameStr(att->attname), name) == 0)
-			return i;
-	}
+	if (att >= 0)
+		return att;
 	ereport(ERROR,
 			(errcode(ERRCODE_UNDEFINED_COLUMN),
 			 errmsg("%s \"%s\" is not a column of the input query", what, name)));

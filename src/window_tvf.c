@@ -27,6 +27,7 @@
 #include "access/detoast.h"
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
 #include "executor/spi.h"
 #include "executor/tuptable.h"
 #include "fmgr.h"
@@ -61,8 +62,8 @@ typedef struct WtEntry
 /* One partition key of the session driver. */
 typedef struct WtKey
 {
-	Datum		key;
-	bool		isnull;
+	Datum	   *vals;			/* one per partition column */
+	bool	   *nulls;
 	bool		sorted;			/* times arrived in ascending order */
 	uint32		hash;
 	int			n;
@@ -92,7 +93,12 @@ typedef struct WtState
 	/* input binding (set by wt_startup) */
 	int			time_att;
 	Oid			time_type;
-	int			part_att;		/* -1: none */
+	int			npart;			/* partition columns; 0: one timeline */
+	int		   *part_atts;
+	int		   *out_keyidx;		/* per output column: partition column index
+								 * or -1 */
+	Datum	   *part_vals;		/* the current row's partition columns */
+	bool	   *part_nulls;
 	int			natts_needed;	/* deform this many input columns */
 	WinBounds  *wins;			/* room for win_max_windows() */
 
@@ -106,10 +112,10 @@ typedef struct WtState
 	int		   *stored_att;		/* input attribute of each stored column */
 	Datum	   *store_values;
 	bool	   *store_nulls;
-	TypeCacheEntry *keytype;
-	Oid			keycoll;
-	int16		keylen;
-	bool		keybyval;
+	TypeCacheEntry **keytype;	/* per partition column */
+	Oid		   *keycoll;
+	int16	   *keylen;
+	bool	   *keybyval;
 	WtKey	   *keys;
 	int			nkeys;
 	int			capkeys;
@@ -187,7 +193,6 @@ wt_begin(FunctionCallInfo fcinfo, const char *fname, WinKind kind,
 	st->fname = fname;
 	st->spec.kind = kind;
 	st->time_col = wt_text_arg(fcinfo, 1, fname, "time_column");
-	st->part_att = -1;
 	st->last_key = -1;
 
 	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
@@ -388,20 +393,44 @@ wt_bind_input(TupleDesc typeinfo, TupleDesc outdesc, const char *fname, WinKind 
 							fname, wt_window_cols[i]),
 					 errhint("Rename that column in the input query.")));
 
-	/* partition key */
-	b->part_att = -1;
+	/* partition key: one column, or a comma-separated list */
+	b->npart = 0;
+	b->part_atts = NULL;
 	if (part_col != NULL)
 	{
-		b->part_att = srf_find_column(typeinfo, part_col, fname);
-		if (b->part_att < 0)
+		List	   *names;
+		ListCell   *lc;
+		int			att = srf_find_column(typeinfo, part_col, fname);
+
+		names = (att >= 0) ? list_make1(pstrdup(part_col)) :
+			srf_split_columns(part_col, fname, "partition_by", NULL);
+		if (names == NIL)
 			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_COLUMN),
-					 errmsg("%s: partition_by column \"%s\" is not a column of the input query",
-							fname, part_col),
-					 errdetail("Available columns: %s.",
-							   wt_describe_columns(typeinfo, false, InvalidOid)),
-					 errhint("partition_by takes one column name; for several keys, add a column such as ROW(a, b) AS k to the input query.")));
-		b->maxatt = Max(b->maxatt, b->part_att);
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s: partition_by names no column", fname),
+					 errhint("Pass NULL for one timeline over all rows.")));
+		b->part_atts = palloc(sizeof(int) * Max(list_length(names), 1));
+		foreach(lc, names)
+		{
+			const char *name = (const char *) lfirst(lc);
+
+			att = srf_find_column(typeinfo, name, fname);
+			if (att < 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_UNDEFINED_COLUMN),
+						 errmsg("%s: partition_by column \"%s\" is not a column of the input query",
+								fname, name),
+						 errdetail("Available columns: %s.",
+								   wt_describe_columns(typeinfo, false, InvalidOid))));
+			for (int j = 0; j < b->npart; j++)
+				if (b->part_atts[j] == att)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("%s: partition_by names column \"%s\" twice",
+									fname, NameStr(TupleDescAttr(typeinfo, att)->attname))));
+			b->part_atts[b->npart++] = att;
+			b->maxatt = Max(b->maxatt, att);
+		}
 	}
 
 	/* the caller's columns, by name */
@@ -463,25 +492,32 @@ wt_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
 				  st->part_col, st->out, &b);
 	st->time_att = b.time_att;
 	st->time_type = b.time_type;
-	st->part_att = b.part_att;
+	st->npart = b.npart;
+	st->part_atts = b.part_atts;
 	if (st->time_type == TIMESTAMPTZOID && st->spec.kind != WIN_SESSION)
 		st->spec.tz = session_timezone;
 
-	if (st->part_att >= 0)
+	st->keytype = palloc(sizeof(TypeCacheEntry *) * Max(st->npart, 1));
+	st->keycoll = palloc(sizeof(Oid) * Max(st->npart, 1));
+	st->keylen = palloc(sizeof(int16) * Max(st->npart, 1));
+	st->keybyval = palloc(sizeof(bool) * Max(st->npart, 1));
+	for (i = 0; i < st->npart; i++)
 	{
-		Oid			keytypid = TupleDescAttr(typeinfo, st->part_att)->atttypid;
+		Form_pg_attribute pa = TupleDescAttr(typeinfo, st->part_atts[i]);
 
-		st->keycoll = TupleDescAttr(typeinfo, st->part_att)->attcollation;
-		st->keytype = lookup_type_cache(keytypid,
-										TYPECACHE_HASH_PROC_FINFO | TYPECACHE_EQ_OPR_FINFO);
-		if (!OidIsValid(st->keytype->hash_proc_finfo.fn_oid) ||
-			!OidIsValid(st->keytype->eq_opr_finfo.fn_oid))
+		st->keycoll[i] = pa->attcollation;
+		st->keytype[i] = lookup_type_cache(pa->atttypid,
+										   TYPECACHE_HASH_PROC_FINFO | TYPECACHE_EQ_OPR_FINFO);
+		if (!OidIsValid(st->keytype[i]->hash_proc_finfo.fn_oid) ||
+			!OidIsValid(st->keytype[i]->eq_opr_finfo.fn_oid))
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_FUNCTION),
 					 errmsg("%s: partition_by column \"%s\" has type %s, which cannot be hashed",
-							st->fname, st->part_col, format_type_be(keytypid))));
-		get_typlenbyval(keytypid, &st->keylen, &st->keybyval);
+							st->fname, NameStr(pa->attname), format_type_be(pa->atttypid))));
+		get_typlenbyval(pa->atttypid, &st->keylen[i], &st->keybyval[i]);
 	}
+	st->part_vals = palloc(sizeof(Datum) * Max(st->npart, 1));
+	st->part_nulls = palloc(sizeof(bool) * Max(st->npart, 1));
 	st->natts_needed = b.maxatt + 1;
 
 	/* session: which columns must be kept with each row */
@@ -491,13 +527,19 @@ wt_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
 		int			n = 0;
 
 		st->stored_att = palloc(sizeof(int) * Max(st->nout, 1));
+		st->out_keyidx = palloc(sizeof(int) * Max(st->nout, 1));
 		for (i = 0; i < st->nout; i++)
 		{
 			WtOutCol   *oc = &st->out[i];
 			int			j;
 
-			if (oc->src != WT_INPUT || oc->att == st->time_att ||
-				oc->att == st->part_att)
+			st->out_keyidx[i] = -1;
+			if (oc->src != WT_INPUT || oc->att == st->time_att)
+				continue;
+			for (j = 0; j < st->npart; j++)
+				if (oc->att == st->part_atts[j])
+					st->out_keyidx[i] = j;
+			if (st->out_keyidx[i] >= 0)
 				continue;
 			for (j = 0; j < n; j++)
 				if (st->stored_att[j] == oc->att)
@@ -601,28 +643,45 @@ wt_receive_assign(TupleTableSlot *slot, DestReceiver *self)
 /* ---------------------------------------------------------------- sessions */
 
 static inline uint32
-wt_key_hash(WtState *st, Datum key, bool isnull)
+wt_key_hash(WtState *st, const Datum *vals, const bool *nulls)
 {
-	if (isnull)
-		return 0x9e3779b9;
-	return DatumGetUInt32(FunctionCall1Coll(&st->keytype->hash_proc_finfo,
-											st->keycoll, key));
+	uint32		h = 0;
+
+	for (int i = 0; i < st->npart; i++)
+	{
+		uint32		hi = 0x9e3779b9;
+
+		if (!nulls[i])
+			hi = DatumGetUInt32(FunctionCall1Coll(&st->keytype[i]->hash_proc_finfo,
+												  st->keycoll[i], vals[i]));
+		h = hash_combine(h, hi);
+	}
+	return h;
 }
 
 static inline bool
-wt_key_equal(WtState *st, WtKey *k, Datum key, bool isnull)
+wt_key_equal(WtState *st, WtKey *k, const Datum *vals, const bool *nulls)
 {
-	if (k->isnull || isnull)
-		return k->isnull && isnull;
-	return DatumGetBool(FunctionCall2Coll(&st->keytype->eq_opr_finfo,
-										  st->keycoll, k->key, key));
+	for (int i = 0; i < st->npart; i++)
+	{
+		if (k->nulls[i] || nulls[i])
+		{
+			if (!(k->nulls[i] && nulls[i]))
+				return false;
+		}
+		else if (!DatumGetBool(FunctionCall2Coll(&st->keytype[i]->eq_opr_finfo,
+												 st->keycoll[i], k->vals[i], vals[i])))
+			return false;
+	}
+	return true;
 }
 
 /*
- * Find or add the key of a row; returns its index.
+ * Find or add the key of a row (its partition columns' values); returns
+ * its index.
  */
 static int
-wt_key_lookup(WtState *st, Datum key, bool isnull)
+wt_key_lookup(WtState *st, const Datum *vals, const bool *nulls)
 {
 	uint32		h;
 	int			mask;
@@ -630,14 +689,13 @@ wt_key_lookup(WtState *st, Datum key, bool isnull)
 	WtKey	   *k;
 	MemoryContext old;
 
-	if (st->part_att < 0)
+	if (st->npart == 0)
 	{
 		/* one timeline */
 		if (st->nkeys == 0)
 		{
 			k = &st->keys[0];
 			memset(k, 0, sizeof(WtKey));
-			k->isnull = true;
 			k->sorted = true;
 			st->nkeys = 1;
 		}
@@ -645,15 +703,15 @@ wt_key_lookup(WtState *st, Datum key, bool isnull)
 	}
 
 	/* rows of one key often come together */
-	if (st->last_key >= 0 && wt_key_equal(st, &st->keys[st->last_key], key, isnull))
+	if (st->last_key >= 0 && wt_key_equal(st, &st->keys[st->last_key], vals, nulls))
 		return st->last_key;
 
-	h = wt_key_hash(st, key, isnull);
+	h = wt_key_hash(st, vals, nulls);
 	mask = st->nslots - 1;
 	for (pos = h & mask; st->slots[pos] != 0; pos = (pos + 1) & mask)
 	{
 		k = &st->keys[st->slots[pos] - 1];
-		if (k->hash == h && wt_key_equal(st, k, key, isnull))
+		if (k->hash == h && wt_key_equal(st, k, vals, nulls))
 			return st->last_key = st->slots[pos] - 1;
 	}
 
@@ -666,8 +724,14 @@ wt_key_lookup(WtState *st, Datum key, bool isnull)
 	}
 	k = &st->keys[st->nkeys];
 	memset(k, 0, sizeof(WtKey));
-	k->isnull = isnull;
-	k->key = isnull ? (Datum) 0 : datumCopy(key, st->keybyval, st->keylen);
+	k->vals = palloc(sizeof(Datum) * st->npart);
+	k->nulls = palloc(sizeof(bool) * st->npart);
+	for (int i = 0; i < st->npart; i++)
+	{
+		k->nulls[i] = nulls[i];
+		k->vals[i] = nulls[i] ? (Datum) 0 :
+			datumCopy(vals[i], st->keybyval[i], st->keylen[i]);
+	}
 	k->hash = h;
 	k->sorted = true;
 	st->slots[pos] = ++st->nkeys;
@@ -719,11 +783,12 @@ wt_receive_session(TupleTableSlot *slot, DestReceiver *self)
 				 errmsg("cannot assign an infinite timestamp to a window")));
 
 	old = wt_row_begin(st);
-	if (st->part_att >= 0)
-		ki = wt_key_lookup(st, slot->tts_values[st->part_att],
-						   slot->tts_isnull[st->part_att]);
-	else
-		ki = wt_key_lookup(st, (Datum) 0, true);
+	for (i = 0; i < st->npart; i++)
+	{
+		st->part_vals[i] = slot->tts_values[st->part_atts[i]];
+		st->part_nulls[i] = slot->tts_isnull[st->part_atts[i]];
+	}
+	ki = wt_key_lookup(st, st->part_vals, st->part_nulls);
 	k = &st->keys[ki];
 
 	if (st->nstored > 0)
@@ -840,10 +905,10 @@ wt_session_emit(WtState *st)
 						case WT_INPUT:
 							if (oc->att == st->time_att)
 								st->values[c] = Int64GetDatum(e->t);
-							else if (oc->att == st->part_att)
+							else if (st->out_keyidx[c] >= 0)
 							{
-								st->values[c] = k->key;
-								st->nulls[c] = k->isnull;
+								st->values[c] = k->vals[st->out_keyidx[c]];
+								st->nulls[c] = k->nulls[st->out_keyidx[c]];
 							}
 							else
 							{

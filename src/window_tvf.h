@@ -41,7 +41,8 @@ typedef struct WtBinding
 {
 	int			time_att;		/* 0-based input attributes */
 	Oid			time_type;		/* timestamptz or timestamp */
-	int			part_att;		/* -1: no partition_by */
+	int			npart;			/* partition_by columns (0: none) */
+	int		   *part_atts;
 	int			maxatt;			/* largest attribute used */
 } WtBinding;
 

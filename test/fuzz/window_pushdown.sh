@@ -98,8 +98,11 @@ BEGIN
   IF random() < 0.7 THEN aggs := aggs || ', ' || pick(ARRAY['count(*)', 'avg(v)', 'max(x)', 'stddev(v)', 'min(asset)']); END IF;
   IF kind = 'session' THEN
     IF random() < 0.75 THEN keys := ARRAY['asset']::text[]; END IF;
+    IF keys <> '{}' AND random() < 0.3 THEN keys := pick(ARRAY['{asset,zone}', '{zone,asset}'])::text[]; END IF;
     wcols := string_to_array(pick(ARRAY['window_start', 'window_end', 'window_start,window_end']), ',');
-    args := format('%L, %L, %L, %s', input, 't', sz, CASE WHEN keys = '{}' THEN 'NULL' ELSE '''asset''' END);
+    args := format('%L, %L, %L, %s', input, 't', sz,
+                   CASE WHEN keys = '{}' THEN 'NULL'
+                        ELSE quote_literal(pick(ARRAY[array_to_string(keys, ', '), array_to_string(keys, ',')])) END);
   ELSE
     IF random() < 0.7 THEN keys := array_append(keys, 'asset'); END IF;
     IF random() < 0.3 THEN keys := array_append(keys, 'zone'); END IF;
