@@ -205,9 +205,18 @@ wc_plain_varlena(const void *p)
 	return !VARATT_IS_EXTERNAL(p) && !VARATT_IS_COMPRESSED(p);
 }
 
+/* stored inline with a 1-byte header (not a TOAST pointer) */
+static inline bool
+wc_short_varlena(const void *p)
+{
+	return VARATT_IS_SHORT(p) && !VARATT_IS_EXTERNAL(p);
+}
+
 /*
  * A multiply-xorshift hash over 8-byte words: keys are short (asset ids),
- * where hash_bytes costs several times more.
+ * where hash_bytes costs several times more.  The tail is read as two
+ * overlapping 4-byte words (or three bytes), so no call to memcpy; the
+ * length is in the seed.
  */
 static inline uint32
 wc_hash_mem(const char *p, Size len)
@@ -223,13 +232,41 @@ wc_hash_mem(const char *p, Size len)
 	}
 	if (len > 0)
 	{
-		v = 0;
-		memcpy(&v, p, len);
+		if (len >= 4)
+		{
+			uint32		a,
+						b;
+
+			memcpy(&a, p, 4);
+			memcpy(&b, p + len - 4, 4);
+			v = a | ((uint64) b << 32);
+		}
+		else
+			v = (uint64) (uint8) p[0] | ((uint64) (uint8) p[len >> 1] << 8) |
+				((uint64) (uint8) p[len - 1] << 16);
 		h = (h ^ v) * UINT64CONST(0xC4CEB9FE1A85EC53);
 	}
 	h ^= h >> 29;
 	h *= UINT64CONST(0xFF51AFD7ED558CCD);
 	return (uint32) (h ^ (h >> 32));
+}
+
+/* Equal bytes; short runs without a call to memcmp. */
+static inline bool
+wc_mem_eq(const char *a, const char *b, Size len)
+{
+	uint64		x,
+				y,
+				u,
+				w;
+
+	if (len < 8 || len > 16)
+		return memcmp(a, b, len) == 0;
+	memcpy(&x, a, 8);
+	memcpy(&y, b, 8);
+	memcpy(&u, a + len - 8, 8);
+	memcpy(&w, b + len - 8, 8);
+	return x == y && u == w;
 }
 
 static uint32
@@ -245,6 +282,9 @@ wc_key_hash(void *state, Datum key)
 		return wc_hash_mem(DatumGetPointer(key), s->spec.keylen);
 	if (s->spec.keylen == -2)
 		return wc_hash_mem(DatumGetCString(key), strlen(DatumGetCString(key)) + 1);
+	if (wc_short_varlena(DatumGetPointer(key)))
+		return wc_hash_mem(VARDATA_SHORT(DatumGetPointer(key)),
+						   VARSIZE_SHORT(DatumGetPointer(key)) - VARHDRSZ_SHORT);
 	if (wc_plain_varlena(DatumGetPointer(key)))
 		return wc_hash_mem(VARDATA_ANY(DatumGetPointer(key)),
 						   VARSIZE_ANY_EXHDR(DatumGetPointer(key)));
@@ -268,9 +308,14 @@ wc_key_eq(void *state, Datum a, Datum b)
 		const struct varlena *va = (const struct varlena *) DatumGetPointer(a);
 		const struct varlena *vb = (const struct varlena *) DatumGetPointer(b);
 
+		/* both short headers (the usual case): the header byte is the length */
+		if (wc_short_varlena(va) && wc_short_varlena(vb))
+			return *(const uint8 *) va == *(const uint8 *) vb &&
+				wc_mem_eq(VARDATA_SHORT(va), VARDATA_SHORT(vb),
+						  VARSIZE_SHORT(va) - VARHDRSZ_SHORT);
 		if (wc_plain_varlena(va) && wc_plain_varlena(vb))
 			return VARSIZE_ANY_EXHDR(va) == VARSIZE_ANY_EXHDR(vb) &&
-				memcmp(VARDATA_ANY(va), VARDATA_ANY(vb), VARSIZE_ANY_EXHDR(va)) == 0;
+				wc_mem_eq(VARDATA_ANY(va), VARDATA_ANY(vb), VARSIZE_ANY_EXHDR(va));
 	}
 	return datum_image_eq(a, b, false, s->spec.keylen);
 }
@@ -884,7 +929,8 @@ void
 wc_push(WcState *s, int64 ordinal, Datum key, bool keynull, int64 ts,
 		const WcRowArgs *args)
 {
-	MemoryContextReset(s->tmpcxt);
+	if (!s->tmpcxt->isReset)
+		MemoryContextReset(s->tmpcxt);
 	if (s->spec.win.kind == WIN_SESSION)
 		wc_push_session(s, ordinal, key, keynull, ts, args);
 	else

@@ -111,6 +111,8 @@ typedef struct WrState
 	Oid			keytype;
 	/* aggregate argument evaluation */
 	int			nargs;
+	int		   *agg_nargs;		/* per aggregate: its arguments */
+	bool		has_exprs;		/* some argument or FILTER is an expression */
 	int		   *arg_att;		/* >= 0: plain column; -1: expression */
 	ExprState **arg_expr;
 	ExprState **filter_expr;	/* per aggregate, or NULL */
@@ -492,7 +494,6 @@ wr_receive(TupleTableSlot *slot, DestReceiver *self)
 	WrState    *st = (WrState *) self;
 	int64		ts;
 	int			ai = 0;
-	ListCell   *lc;
 	WcRowArgs	ra;
 
 	CHECK_FOR_INTERRUPTS();
@@ -520,13 +521,13 @@ wr_receive(TupleTableSlot *slot, DestReceiver *self)
 		return true;			/* rows without event time are dropped */
 	ts = wr_time_value(st, slot->tts_values[st->time_att], st->args->time_column);
 
-	ResetExprContext(st->econtext);
-	st->econtext->ecxt_scantuple = slot;
-	foreach(lc, st->calls)
+	if (st->has_exprs)
 	{
-		WcAggCall  *call = (WcAggCall *) lfirst(lc);
-		int			agg = foreach_current_index(lc);
-
+		ResetExprContext(st->econtext);
+		st->econtext->ecxt_scantuple = slot;
+	}
+	for (int agg = 0; agg < st->spec.naggs; agg++)
+	{
 		st->skip[agg] = false;
 		if (st->filter_expr[agg])
 		{
@@ -536,7 +537,7 @@ wr_receive(TupleTableSlot *slot, DestReceiver *self)
 
 			st->skip[agg] = isnull || !DatumGetBool(ok);
 		}
-		for (int j = 0; j < list_length(call->argexprs); j++, ai++)
+		for (int j = 0; j < st->agg_nargs[agg]; j++, ai++)
 		{
 			if (st->arg_att[ai] >= 0)
 			{
@@ -674,6 +675,7 @@ wr_setup(WrState *st, TupleDesc desc, MemoryContext cxt)
 	st->arg_att = palloc(sizeof(int) * Max(st->nargs, 1));
 	st->arg_expr = palloc0(sizeof(ExprState *) * Max(st->nargs, 1));
 	st->filter_expr = palloc0(sizeof(ExprState *) * Max(n, 1));
+	st->agg_nargs = palloc0(sizeof(int) * Max(n, 1));
 	st->argv = palloc0(sizeof(Datum) * Max(st->nargs, 1));
 	st->argnull = palloc0(sizeof(bool) * Max(st->nargs, 1));
 	st->skip = palloc0(sizeof(bool) * Max(n, 1));
@@ -682,11 +684,13 @@ wr_setup(WrState *st, TupleDesc desc, MemoryContext cxt)
 		WcAggCall  *call = (WcAggCall *) lfirst(lc);
 		ListCell   *ec;
 
+		st->agg_nargs[foreach_current_index(lc)] = list_length(call->argexprs);
 		if (call->filter)
 		{
 			st->filter_expr[foreach_current_index(lc)] =
 				ExecPrepareExpr((Expr *) call->filter, st->estate);
 			st->maxatt = desc->natts;
+			st->has_exprs = true;
 		}
 		foreach(ec, call->argexprs)
 		{
@@ -702,6 +706,7 @@ wr_setup(WrState *st, TupleDesc desc, MemoryContext cxt)
 				st->arg_att[ai] = -1;
 				st->arg_expr[ai] = ExecPrepareExpr((Expr *) e, st->estate);
 				st->maxatt = desc->natts;
+				st->has_exprs = true;
 			}
 			ai++;
 		}
