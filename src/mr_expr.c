@@ -48,6 +48,7 @@
 
 #include "asset_stream.h"
 #include "mr_expr_int.h"
+#include "window_aggs.h"
 
 /* Error context while compiling one expression. */
 typedef struct MrCompileErr
@@ -303,9 +304,17 @@ mr_init_runtime(MrExprs *e)
 	}
 	e->aggcxt = AllocSetContextCreate(e->cxt, "MATCH_RECOGNIZE aggregate",
 									  ALLOCSET_DEFAULT_SIZES);
-	e->aggstate = makeNode(WindowAggState);
-	e->aggstate->aggcontext = e->aggcxt;	/* the transition values' context */
-	e->aggstate->curaggcontext = e->aggcxt;
+	e->aggcallcxt = AllocSetContextCreate(e->cxt, "MATCH_RECOGNIZE aggregate calls",
+										  ALLOCSET_DEFAULT_SIZES);
+	for (int i = 0; i < e->nparams; i++)
+	{
+		MrParam    *p = e->params[i];
+
+		if (p->kind != MRP_AGG)
+			continue;
+		p->runner = palloc0(sizeof(WcAggRunner));
+		wc_aggs_setup(p->runner, 1, p->agg, e->aggcallcxt);
+	}
 	e->status_match = CStringGetTextDatum("MATCH");
 	e->status_timeout = CStringGetTextDatum("TIMEOUT");
 }

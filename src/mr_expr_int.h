@@ -83,6 +83,7 @@ typedef struct MrParam
 
 	/* AGG */
 	WcAggDef   *agg;
+	struct WcAggRunner *runner; /* calls agg (window_aggs.c) */
 	int			nargs;
 	Expr	  **argexprs;
 	ExprState **args;
@@ -152,7 +153,7 @@ struct MrExprs
 	int			depth;			/* level of the row being evaluated */
 	MrLevel		levels[MR_MAX_LEVELS];
 	MemoryContext aggcxt;		/* transition values of one aggregate */
-	WindowAggState *aggstate;	/* call context for aggregate functions */
+	MemoryContext aggcallcxt;	/* results of its support functions */
 	Datum		status_match;
 	Datum		status_timeout;
 };
