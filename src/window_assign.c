@@ -250,6 +250,39 @@ wa_local_to_instant(const pg_tz *tz, int64 local)
 	return result;
 }
 
+/*
+ * The instant of local time `local` as Flink registers a window's timer
+ * (TimeWindowUtil.toEpochMillsForTimer): an ambiguous local time (in the
+ * hour a fall-back change repeats) is read with the later offset, as
+ * wa_local_to_instant does; a local time a spring-forward change skips
+ * gives the instant of the change.
+ */
+static int64
+wa_timer_instant(const pg_tz *tz, int64 local)
+{
+	int64		c = wa_local_to_instant(tz, local);
+	pg_time_t	secs;
+	long int	before_gmtoff,
+				after_gmtoff;
+	int			before_isdst,
+				after_isdst;
+	pg_time_t	boundary;
+	int64		change;
+
+	if (c + wa_tz_offset(tz, c) == local)
+		return c;				/* the local time exists */
+
+	/* skipped: the change is the first transition of the last two days */
+	if (c - WA_TZ_MARGIN <= MIN_TIMESTAMP)
+		return c;
+	secs = (c - WA_TZ_MARGIN) / USECS_PER_SEC - WA_UNIX_EPOCH_SECS;
+	if (pg_next_dst_boundary(&secs, &before_gmtoff, &before_isdst,
+							 &boundary, &after_gmtoff, &after_isdst, tz) <= 0)
+		return c;
+	change = (int64) (boundary + WA_UNIX_EPOCH_SECS) * USECS_PER_SEC;
+	return (change <= c) ? change : c;
+}
+
 bool
 win_windows_are_ranges(const WinSpec *spec)
 {
@@ -463,12 +496,40 @@ win_assign(const WinSpec *spec, int64 ts, WinBounds *out)
 				have_prev = true;
 			}
 			out[i].end = wa_local_to_instant(spec->tz, le);
+			out[i].time = wa_timer_instant(spec->tz, le - 1000);
 		}
+	}
+	else
+	{
+		for (i = 0; i < n; i++)
+			out[i].time = out[i].end - 1000;
 	}
 
 	for (i = 0; i < n; i++)
 		wa_check_bounds(&out[i]);
 	return n;
+}
+
+int64
+win_time_of(const WinSpec *spec, int64 start, int64 end)
+{
+	WinBounds  *w;
+	int			n;
+
+	if (spec->kind == WIN_SESSION || spec->tz == NULL || TIMESTAMP_NOT_FINITE(start))
+		return end - 1000;
+	w = palloc(sizeof(WinBounds) * win_max_windows(spec));
+	n = win_assign(spec, start, w);
+	for (int i = 0; i < n; i++)
+		if (w[i].start == start && w[i].end == end)
+		{
+			int64		t = w[i].time;
+
+			pfree(w);
+			return t;
+		}
+	pfree(w);
+	return end - 1000;
 }
 
 int64
@@ -555,6 +616,7 @@ win_session_locate(const WinSessions *set, int64 ts, int64 gap,
 		last++;
 	}
 	*count = last - first;
+	p.time = p.end - 1000;
 	*merged = p;
 	return first;
 }
@@ -630,5 +692,7 @@ win_sessions_sorted(const int64 *ts, int n, int64 gap,
 		if (row_session)
 			row_session[i] = ns - 1;
 	}
+	for (i = 0; i < ns; i++)
+		out[i].time = out[i].end - 1000;
 	return ns;
 }

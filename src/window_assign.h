@@ -51,12 +51,30 @@ typedef struct WinSpec
 								 * arithmetic */
 } WinSpec;
 
-/* TimestampTz/Timestamp microseconds, end exclusive */
+/*
+ * TimestampTz/Timestamp microseconds, end exclusive.  time is window_time:
+ * end - 1 ms, taken on the wall clock for windows aligned on one (see
+ * win_assign), so it differs from end - 1 ms only for a window that ends at
+ * a local time a daylight saving change repeats or skips.
+ */
 typedef struct WinBounds
 {
 	int64		start;
 	int64		end;
+	int64		time;
 } WinBounds;
+
+/* Bounds of a window on the instant time line (sessions, no zone). */
+static inline WinBounds
+win_bounds(int64 start, int64 end)
+{
+	WinBounds	b;
+
+	b.start = start;
+	b.end = end;
+	b.time = end - 1000;
+	return b;
+}
 
 /* Most windows one row may produce: HOP with a tiny slide is refused above this. */
 #define WIN_MAX_WINDOWS_PER_ROW 100000
@@ -88,12 +106,19 @@ extern int	win_max_windows(const WinSpec *spec);
  */
 extern int	win_assign(const WinSpec *spec, int64 ts, WinBounds *out);
 
-/* window_time of a window: end - 1 ms (Flink). */
+/* window_time of a window (Flink: end - 1 ms). */
 static inline int64
 win_time(const WinBounds *w)
 {
-	return w->end - 1000;
+	return w->time;
 }
+
+/*
+ * window_time of the tumble/hop/cumulate window [start, end) as win_assign
+ * gives it, from its bounds alone (restoring a snapshot); end - 1 ms when
+ * the window cannot be found again.
+ */
+extern int64 win_time_of(const WinSpec *spec, int64 start, int64 end);
 
 /*
  * Convert an interval to microseconds for a window argument named argname:

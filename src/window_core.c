@@ -89,6 +89,7 @@ struct WcGroup
 {
 	int64		start;
 	int64		end;
+	int64		time;			/* window_time (WinBounds.time) */
 	uint64		id;				/* creation order; ties in the heap */
 	int64		next_time;		/* window_time, then cleanup time */
 	bool		fired;
@@ -536,13 +537,16 @@ wc_key_release(WcState *s, WcKey *k)
 /* ------------------------------------------------------------- groups */
 
 static WcGroup *
-wc_group_new(WcState *s, int64 start, int64 end)
+wc_group_new(WcState *s, WinBounds wb)
 {
 	WcGroup    *g = MemoryContextAllocZero(s->cxt, sizeof(WcGroup));
-	int64		wt = wc_window_time(end);
+	int64		start = wb.start,
+				end = wb.end,
+				wt = wb.time;
 
 	g->start = start;
 	g->end = end;
+	g->time = wt;
 	g->id = s->next_group_id++;
 	if (s->spec.win.kind == WIN_SESSION)
 		g->cxt = AllocSetContextCreate(s->cxt, "window session", ALLOCSET_SMALL_SIZES);
@@ -715,6 +719,7 @@ wc_emit_window(WcState *s, WcEmitKind kind, int64 ordinal, WcWin *w)
 	e.keynull = w->key->isnull;
 	e.start = w->start;
 	e.end = w->end;
+	e.time = w->group->time;
 	if (kind == WC_EMIT_FINAL)
 		e.firing = ++w->fires;
 	if (kind != WC_EMIT_RETRACT)
@@ -729,7 +734,7 @@ wc_emit_window(WcState *s, WcEmitKind kind, int64 ordinal, WcWin *w)
 
 static void
 wc_emit_late(WcState *s, WcEmitKind kind, int64 ordinal, Datum key, bool keynull,
-			 int64 ts, int64 start, int64 end)
+			 int64 ts, WinBounds wb)
 {
 	WcEmission	e;
 
@@ -739,8 +744,9 @@ wc_emit_late(WcState *s, WcEmitKind kind, int64 ordinal, Datum key, bool keynull
 	e.ordinal = ordinal;
 	e.key = key;
 	e.keynull = keynull || s->spec.keytype == InvalidOid;
-	e.start = start;
-	e.end = end;
+	e.start = wb.start;
+	e.end = wb.end;
+	e.time = wb.time;
 	e.has_event_time = true;
 	e.event_time = ts;
 	s->emit(s->emit_arg, &e);
@@ -790,7 +796,7 @@ wc_push_fixed(WcState *s, int64 ordinal, Datum key, bool keynull, int64 ts,
 	for (int i = 0; i < n; i++)
 	{
 		s->bounds_late[i] =
-			wc_sat_add(wc_window_time(s->bounds[i].end), s->spec.lateness) <= s->watermark;
+			wc_sat_add(s->bounds[i].time, s->spec.lateness) <= s->watermark;
 		if (!s->bounds_late[i])
 			nadded++;
 	}
@@ -806,7 +812,7 @@ wc_push_fixed(WcState *s, int64 ordinal, Datum key, bool keynull, int64 ts,
 		if (s->bounds_late[i])
 		{
 			wc_emit_late(s, nadded ? WC_EMIT_MISSED : WC_EMIT_LATE, ordinal,
-						 key, keynull, ts, b.start, b.end);
+						 key, keynull, ts, s->bounds[i]);
 			continue;
 		}
 		if (k == NULL)
@@ -829,7 +835,7 @@ wc_push_fixed(WcState *s, int64 ordinal, Datum key, bool keynull, int64 ts,
 		if (w == NULL)
 		{
 			ge = wcgroups_lookup(s->groups, b);
-			g = ge ? ge->g : wc_group_new(s, b.start, b.end);
+			g = ge ? ge->g : wc_group_new(s, s->bounds[i]);
 			w = wc_member_new(s, g, k);
 		}
 		wc_trans_row(s, w, args);
@@ -883,11 +889,12 @@ wc_push_session(WcState *s, int64 ordinal, Datum key, bool keynull, int64 ts,
 	{
 		if (wc_sat_add(wc_window_time(pend), s->spec.lateness) <= s->watermark)
 		{
-			wc_emit_late(s, WC_EMIT_LATE, ordinal, key, keynull, ts, pstart, pend);
+			wc_emit_late(s, WC_EMIT_LATE, ordinal, key, keynull, ts,
+						 win_bounds(pstart, pend));
 			return;
 		}
 		k = wc_key_lookup(s, key, keynull, true);
-		g = wc_group_new(s, pstart, pend);
+		g = wc_group_new(s, win_bounds(pstart, pend));
 		nw = wc_member_new(s, g, k);
 		wc_trans_row(s, nw, args);
 		wc_after_change(s, ordinal, nw);
@@ -903,7 +910,7 @@ wc_push_session(WcState *s, int64 ordinal, Datum key, bool keynull, int64 ts,
 	}
 
 	/* merge: a new session covering the row and every touched session */
-	g = wc_group_new(s, mstart, mend);
+	g = wc_group_new(s, win_bounds(mstart, mend));
 	nw = wc_member_new(s, g, k);
 	dlist_foreach_modify(mit, &k->wins)
 	{
@@ -970,7 +977,7 @@ wc_advance(WcState *s, int64 ordinal, int64 watermark)
 				wc_emit_window(s, WC_EMIT_FINAL, ordinal,
 							   dlist_container(WcWin, group_node, it.cur));
 			}
-			g->next_time = wc_sat_add(wc_window_time(g->end), s->spec.lateness);
+			g->next_time = wc_sat_add(g->time, s->spec.lateness);
 			if (g->next_time > watermark)
 			{
 				wc_heap_push(s, g);
@@ -1176,7 +1183,8 @@ wc_deserialize(WcState *s, StringInfo buf)
 		if (end <= start || nmembers <= 0 ||
 			(s->groups && wcgroups_lookup(s->groups, (WcBounds) {start, end})))
 			wc_bad_snapshot("bad window");
-		g = wc_group_new(s, start, end);
+		g = wc_group_new(s, s->spec.win.kind == WIN_SESSION ? win_bounds(start, end) :
+						 (WinBounds) {start, end, win_time_of(&s->spec.win, start, end)});
 		if (g->fired != fired)
 		{
 			/* fired follows from the watermark; check, do not trust */

@@ -99,6 +99,7 @@ typedef struct WcEmission
 	bool		keynull;
 	int64		start;
 	int64		end;
+	int64		time;			/* window_time */
 	bool		has_event_time;	/* late / missed: the row's time */
 	int64		event_time;
 	int32		firing;			/* final: 1 on time, 2.. re-fires; else 0 */

@@ -702,7 +702,8 @@ wp_start(WpState *st)
 	TupleDesc	source_desc;
 	char	   *sql;
 	bool		by_start,
-				by_end;
+				by_end,
+				by_time;
 	int			rc;
 
 	input = wp_text_arg(st, 0, "input");
@@ -747,13 +748,14 @@ wp_start(WpState *st)
 	st->keycxt = AllocSetContextCreate(st->runcxt, "window pushdown key",
 									   ALLOCSET_SMALL_SIZES);
 	st->have_key = false;
-	by_start = by_end = false;
+	by_start = by_end = by_time = false;
 	for (int i = 0; i < st->nkeys; i++)
 	{
 		by_start |= st->scan_src[i] == WT_START;
-		by_end |= st->scan_src[i] == WT_END || st->scan_src[i] == WT_TIME;
+		by_end |= st->scan_src[i] == WT_END;
+		by_time |= st->scan_src[i] == WT_TIME;
 	}
-	st->core = ws_create(&st->spec, by_start, by_end, st->naggs, st->aggs, st->runcxt,
+	st->core = ws_create(&st->spec, by_start, by_end, by_time, st->naggs, st->aggs, st->runcxt,
 						 wp_emit, st);
 
 	st->queuecxt = AllocSetContextCreate(st->runcxt, "window pushdown groups",

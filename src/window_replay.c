@@ -433,7 +433,7 @@ wr_emit(void *arg, const WcEmission *e)
 				v = TimestampGetDatum(e->end);
 				break;
 			case WR_COL_TIME:
-				v = TimestampGetDatum(e->end - 1000);
+				v = TimestampGetDatum(e->time);
 				break;
 			case WR_COL_EVENT_TIME:
 				v = TimestampGetDatum(e->event_time);

@@ -55,14 +55,15 @@ struct WsState
 	int			nslots;
 	int64		margin;			/* complete once rows reach end + margin */
 	bool		by_start;		/* the caller groups by window_start */
-	bool		by_end;			/* ... by window_end or window_time */
+	bool		by_end;			/* ... by window_end */
+	bool		by_time;		/* ... by window_time */
 	WinBounds  *bounds;			/* scratch for the assigner */
 	bool		tumble_cached;	/* tumble_last holds the last assignment */
 	WinBounds	tumble_last;
 };
 
 WsState *
-ws_create(const WinSpec *spec, bool by_start, bool by_end, int naggs, WcAggDef *aggs,
+ws_create(const WinSpec *spec, bool by_start, bool by_end, bool by_time, int naggs, WcAggDef *aggs,
 		  MemoryContext parent, WsEmitFn emit, void *emit_arg)
 {
 	MemoryContext cxt = AllocSetContextCreate(parent, "window sorted aggregation",
@@ -82,6 +83,7 @@ ws_create(const WinSpec *spec, bool by_start, bool by_end, int naggs, WcAggDef *
 	s->win = NULL;
 	s->by_start = by_start;
 	s->by_end = by_end;
+	s->by_time = by_time;
 	if (!win_windows_are_ranges(spec))
 		s->margin = INT64CONST(26) * USECS_PER_HOUR;
 	s->bounds = palloc(sizeof(WinBounds) * Max(maxwins, 1));
@@ -169,12 +171,12 @@ ws_push_session(WsState *s, int64 ts, const WcRowArgs *args)
 	if (s->nopen == 1 && ts <= s->win[0].b.end)
 	{
 		w = &s->win[0];
-		w->b.end = Max(w->b.end, end);
+		w->b = win_bounds(w->b.start, Max(w->b.end, end));
 		w->close_at = w->b.end;
 	}
 	else
 	{
-		WinBounds	b = {ts, end};
+		WinBounds	b = win_bounds(ts, end);
 
 		if (s->nopen == 1)
 			ws_close_first(s, 1);
@@ -184,15 +186,16 @@ ws_push_session(WsState *s, int64 ts, const WcRowArgs *args)
 }
 
 /*
- * Rows of windows that agree on the grouped bounds (window_start, and/or
- * window_end or window_time) go to one group, as GROUP BY puts them.  Where
- * windows are instant ranges either bound identifies the window; around a
+ * Rows of windows that agree on the grouped bounds (window_start,
+ * window_end, window_time) go to one group, as GROUP BY puts them.  Where
+ * windows are instant ranges any bound identifies the window; around a
  * daylight saving transition two windows can share a start or an end.
  */
 static inline bool
 ws_same_group(const WsState *s, WinBounds a, WinBounds b)
 {
-	return (!s->by_start || a.start == b.start) && (!s->by_end || a.end == b.end);
+	return (!s->by_start || a.start == b.start) && (!s->by_end || a.end == b.end) &&
+		(!s->by_time || a.time == b.time);
 }
 
 static void

@@ -31,12 +31,12 @@ typedef void (*WsEmitFn) (void *arg, const WinBounds *w,
 						  const Datum *values, const bool *isnull);
 
 /*
- * by_start / by_end: which bounds the caller groups by (window_end and
- * window_time both count as the end); windows that agree on them are one
+ * by_start / by_end / by_time: which of window_start, window_end and
+ * window_time the caller groups by; windows that agree on them are one
  * group.  The bounds handed to emit are right for those.
  */
 extern WsState *ws_create(const WinSpec *spec, bool by_start, bool by_end,
-						  int naggs, WcAggDef *aggs, MemoryContext parent,
+						  bool by_time, int naggs, WcAggDef *aggs, MemoryContext parent,
 						  WsEmitFn emit, void *emit_arg);
 extern int	ws_argoff(const WsState *s, int agg);
 extern void ws_push(WsState *s, int64 ts, const WcRowArgs *args);

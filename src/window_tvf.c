@@ -875,6 +875,7 @@ wt_session_emit(WtState *st)
 				ereport(ERROR,
 						(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 						 errmsg("window bounds out of the timestamp range")));
+			w.time = w.end - 1000;
 
 			for (; i < j; i++)
 			{
