@@ -105,6 +105,35 @@ FROM asset_stream.session('SELECT * FROM pr', 't', '2 minutes', 'zone,,asset')
      AS w(asset text, window_start timestamptz)
 GROUP BY 1, 2;
 
+-- DST (America/Los_Angeles, 2021-03-14): hop windows [22:00, 02:00) and
+-- [23:00, 03:00) share window_end but not window_time, so grouping by
+-- window_end merges them and grouping by window_time does not, as GROUP BY
+-- over the function's rows does
+SET TimeZone = 'America/Los_Angeles';
+SELECT window_end, window_time, count(*)
+FROM asset_stream.hop($$SELECT timestamptz '2021-03-14 09:30+00' AS t$$, 't', '1 hour', '4 hours')
+     AS w(window_end timestamptz, window_time timestamptz)
+GROUP BY 1, 2 ORDER BY 1, 2;
+SELECT window_end, count(*)
+FROM asset_stream.hop($$SELECT timestamptz '2021-03-14 09:30+00' AS t$$, 't', '1 hour', '4 hours')
+     AS w(window_end timestamptz)
+GROUP BY 1 ORDER BY 1;
+SELECT window_time, count(*)
+FROM asset_stream.hop($$SELECT timestamptz '2021-03-14 09:30+00' AS t$$, 't', '1 hour', '4 hours')
+     AS w(window_time timestamptz)
+GROUP BY 1 ORDER BY 1;
+SET asset_stream.window_pushdown = off;
+SELECT window_end, count(*)
+FROM asset_stream.hop($$SELECT timestamptz '2021-03-14 09:30+00' AS t$$, 't', '1 hour', '4 hours')
+     AS w(window_end timestamptz)
+GROUP BY 1 ORDER BY 1;
+SELECT window_time, count(*)
+FROM asset_stream.hop($$SELECT timestamptz '2021-03-14 09:30+00' AS t$$, 't', '1 hour', '4 hours')
+     AS w(window_time timestamptz)
+GROUP BY 1 ORDER BY 1;
+SET asset_stream.window_pushdown = on;
+SET TimeZone = 'UTC';
+
 -- empty input: no groups
 SELECT count(*) FROM (
   SELECT window_start, count(*)

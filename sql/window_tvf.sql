@@ -195,6 +195,36 @@ SELECT h.window_start, sum(h.c) AS reads
        AS h(window_start timestamptz, c bigint)
   GROUP BY 1;
 
+-- window_time around DST changes (America/Los_Angeles): the local end - 1 ms
+-- as Flink reads it.  Fall-back day: [00:00, 01:00) ends at the ambiguous
+-- 01:00 (window_end read as PST) but its window_time is 00:59:59.999 PDT;
+-- [01:00, 02:00) holds both 01:xx hours.  Cascading 30-minute windows into
+-- hours through window_time keeps every row in its local hour.
+SET TimeZone = 'America/Los_Angeles';
+CREATE TEMP TABLE dst (t timestamptz);
+INSERT INTO dst VALUES ('2021-11-07 07:20+00'), ('2021-11-07 07:50+00'), ('2021-11-07 08:15+00'),
+  ('2021-11-07 08:45+00'), ('2021-11-07 09:15+00'), ('2021-11-07 09:45+00');
+SELECT t, window_start, window_end, window_time
+  FROM asset_stream.tumble('SELECT * FROM dst', 't', '1 hour')
+  AS w(t timestamptz, window_start timestamptz, window_end timestamptz, window_time timestamptz)
+  ORDER BY t;
+SELECT h.window_start, sum(h.c) AS reads
+  FROM asset_stream.tumble(
+         $$SELECT window_time AS half_time, count(*) AS c
+             FROM asset_stream.tumble('SELECT * FROM dst', 't', '30 minutes')
+                  AS m(window_start timestamptz, window_time timestamptz)
+            GROUP BY window_start, window_time$$, 'half_time', '1 hour')
+       AS h(window_start timestamptz, c bigint)
+  GROUP BY 1 ORDER BY 1;
+-- spring-forward day: hop 4 h / 1 h over 01:30 PST; [22:00, 02:00) and
+-- [23:00, 03:00) share window_end 03:00 PDT (local 02:00 is skipped) but not
+-- window_time: [23:00, 03:00)'s is the instant of the change, 03:00 PDT
+SELECT window_start, window_end, window_time
+  FROM asset_stream.hop($$SELECT timestamptz '2021-03-14 09:30+00' AS t$$, 't', '1 hour', '4 hours')
+  AS w(window_start timestamptz, window_end timestamptz, window_time timestamptz)
+  ORDER BY 1;
+SET TimeZone = 'UTC';
+
 -- errors
 SELECT * FROM asset_stream.tumble('SELECT * FROM r', 't', '0 minutes') AS w(v int);
 SELECT * FROM asset_stream.tumble('SELECT * FROM r', 't', '-1 minute') AS w(v int);
