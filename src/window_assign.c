@@ -221,7 +221,7 @@ wa_tz_offset(const pg_tz *tz, int64 t)
  * read with the offset before it, an ambiguous one with the offset after it.
  */
 static int64
-wa_local_to_instant(const pg_tz *tz, int64 local)
+wa_local_to_instant_far(const pg_tz *tz, int64 local, bool *far)
 {
 	struct pg_tm tt;
 	fsec_t		fsec;
@@ -239,8 +239,12 @@ wa_local_to_instant(const pg_tz *tz, int64 local)
 		cand = local - s->off;
 		if (cand - WA_TZ_MARGIN >= s->lo &&
 			(s->hi == PG_INT64_MAX || cand + WA_TZ_MARGIN < s->hi))
+		{
+			*far = true;
 			return cand;
+		}
 	}
+	*far = false;
 
 	if (timestamp2tm(local, NULL, &tt, &fsec, NULL, NULL) != 0)
 		wa_range_error();
@@ -248,6 +252,15 @@ wa_local_to_instant(const pg_tz *tz, int64 local)
 	if (pg_add_s64_overflow(local, (int64) tzsecs * USECS_PER_SEC, &result))
 		wa_range_error();
 	return result;
+}
+
+/* wa_local_to_instant_far, also telling whether no transition is near */
+static inline int64
+wa_local_to_instant(const pg_tz *tz, int64 local)
+{
+	bool		far;
+
+	return wa_local_to_instant_far(tz, local, &far);
 }
 
 /*
@@ -485,6 +498,7 @@ win_assign(const WinSpec *spec, int64 ts, WinBounds *out)
 		{
 			int64		ls = out[i].start;
 			int64		le = out[i].end;
+			bool		far;
 
 			if (have_prev && ls == prev_local)
 				out[i].start = prev_inst;
@@ -495,8 +509,10 @@ win_assign(const WinSpec *spec, int64 ts, WinBounds *out)
 				prev_inst = out[i].start;
 				have_prev = true;
 			}
-			out[i].end = wa_local_to_instant(spec->tz, le);
-			out[i].time = wa_timer_instant(spec->tz, le - 1000);
+			out[i].end = wa_local_to_instant_far(spec->tz, le, &far);
+			/* days from a transition, the local end - 1 ms is end - 1 ms */
+			out[i].time = far ? out[i].end - 1000 :
+				wa_timer_instant(spec->tz, le - 1000);
 		}
 	}
 	else
