@@ -48,6 +48,7 @@
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/plancache.h"
+#include "utils/typcache.h"
 
 #include "srf_columns.h"
 #include "window_core.h"
@@ -376,6 +377,15 @@ wp_collect(WpQuery *q, Node *node)
 	return true;
 }
 
+/* Has the type the hash and equality functions session() needs? */
+static bool
+wp_type_hashable(Oid type)
+{
+	TypeCacheEntry *tc = lookup_type_cache(type, TYPECACHE_HASH_PROC | TYPECACHE_EQ_OPR);
+
+	return OidIsValid(tc->hash_proc) && OidIsValid(tc->eq_opr);
+}
+
 /* Classify one grouping column; false if it rules the pushdown out. */
 static bool
 wp_group_column(WpQuery *q, Expr *expr, SortGroupClause *sgc)
@@ -398,6 +408,9 @@ wp_group_column(WpQuery *q, Expr *expr, SortGroupClause *sgc)
 		if (!OidIsValid(sgc->sortop) || !OidIsValid(sgc->eqop))
 			return false;
 		if (OidIsValid(var->varcollid) && !get_collation_isdeterministic(var->varcollid))
+			return false;
+		/* session() hashes its partition keys: one it refuses stays its error */
+		if (q->kind == WIN_SESSION && !wp_type_hashable(var->vartype))
 			return false;
 		q->eqops = lappend_oid(q->eqops, sgc->eqop);
 		q->inputkeys = lappend(q->inputkeys, makeString(pstrdup(name)));
