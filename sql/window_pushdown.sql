@@ -244,6 +244,19 @@ FROM asset_stream.tumble('SELECT * FROM pr', 't', '1 minute')
      AS w(asset text, window_start timestamptz)
 GROUP BY 1, 2 ORDER BY 1, 2;
 RESET enable_sort;
+-- a prepared statement is planned again when the index comes or goes
+DROP INDEX pr_asset_t;
+SET enable_sort = off;
+PREPARE by_minute AS
+SELECT asset, window_start, count(*)
+FROM asset_stream.tumble('SELECT * FROM pr', 't', '1 minute')
+     AS w(asset text, window_start timestamptz)
+GROUP BY 1, 2;
+EXPLAIN (COSTS OFF) EXECUTE by_minute;
+CREATE INDEX pr_asset_t ON pr (asset, t);
+EXPLAIN (COSTS OFF) EXECUTE by_minute;
+DEALLOCATE by_minute;
+RESET enable_sort;
 
 -- read in part (LIMIT, a cursor) and read again (a rescan for each outer
 -- row: HAVING depends on it)

@@ -243,16 +243,21 @@ wp_plan_sorts(Plan *plan)
  * Would the database have to sort the whole input?  The input is planned
  * with the ORDER BY the scan will add; with an index on (key, time), or
  * input that is already ordered, there is no Sort.  An input that cannot
- * be planned here is left to the function, which reports it.
+ * be planned here is left to the function, which reports it.  The outer
+ * plan then depends on the input's tables, so creating or dropping such an
+ * index replans a prepared statement.
  */
 static bool
-wp_input_needs_sort(const char *input, List *keys, const char *time_col)
+wp_input_needs_sort(PlannerInfo *root, const char *input, List *keys, const char *time_col)
 {
 	SPIPlanPtr	plan;
 	bool		sorts = true;
 	StringInfoData order;
 	ListCell   *lc;
 	int			pos;
+	Oid		   *rels = NULL;
+	int			nrels = 0;
+	MemoryContext outer = CurrentMemoryContext;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		return true;
@@ -277,13 +282,23 @@ wp_input_needs_sort(const char *input, List *keys, const char *time_col)
 			CachedPlan *cplan = SPI_plan_get_cached_plan(plan);
 
 			if (cplan != NULL && list_length(cplan->stmt_list) == 1)
-				sorts = wp_plan_sorts(linitial_node(PlannedStmt, cplan->stmt_list)->planTree);
+			{
+				PlannedStmt *ps = linitial_node(PlannedStmt, cplan->stmt_list);
+
+				sorts = wp_plan_sorts(ps->planTree);
+				/* the answer depends on the input's tables (an index may come or go) */
+				rels = MemoryContextAlloc(outer, sizeof(Oid) * Max(list_length(ps->relationOids), 1));
+				foreach(lc, ps->relationOids)
+					rels[nrels++] = lfirst_oid(lc);
+			}
 			if (cplan != NULL)
 				ReleaseCachedPlan(cplan, NULL);
 		}
 	}
 done:
 	SPI_finish();
+	for (int i = 0; i < nrels; i++)
+		root->glob->relationOids = lappend_oid(root->glob->relationOids, rels[i]);
 	return sorts;
 }
 
@@ -580,7 +595,7 @@ wp_consider(PlannerInfo *root, RelOptInfo *input_rel, RelOptInfo *grouped_rel,
 	 * cumulate() still gain from not materialising several rows per read.
 	 */
 	if (wp_mode == WP_AUTO && (q.kind == WIN_TUMBLE || q.kind == WIN_SESSION) &&
-		wp_input_needs_sort(q.input, q.inputkeys, time_col))
+		wp_input_needs_sort(root, q.input, q.inputkeys, time_col))
 		return;
 
 	cp = makeNode(CustomPath);
