@@ -242,8 +242,10 @@ wp_plan_sorts(Plan *plan)
 /*
  * Would the database have to sort the whole input?  The input is planned
  * with the ORDER BY the scan will add; with an index on (key, time), or
- * input that is already ordered, there is no Sort.  An input that cannot
- * be planned here is left to the function, which reports it.  The outer
+ * input that is already ordered, there is no Sort.  An input whose columns
+ * do not fit is left to the function, which reports it; an input that does
+ * not parse or plan (an unknown table) fails here, while the outer query is
+ * planned, with the same message.  The outer
  * plan then depends on the input's tables, so creating or dropping such an
  * index replans a prepared statement.
  */
