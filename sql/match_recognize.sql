@@ -271,5 +271,10 @@ SELECT * FROM asset_stream.match_recognize(
   $$SELECT 1 AS id, NULL::timestamptz AS t$$,
   $$ ORDER BY t ALL ROWS PER MATCH PATTERN (a) WITHIN INTERVAL '1 hour' $$) AS t(id int);
 
+-- names are exact: a quoted measure "Foo" is not the input column foo
+SELECT * FROM asset_stream.match_recognize('SELECT g AS id, g * 2 AS foo FROM generate_series(1, 3) g',
+  $c$ ORDER BY id MEASURES A.foo + 1 AS "Foo" ALL ROWS PER MATCH PATTERN (A) DEFINE A AS true $c$)
+  AS t(id int, foo int, "Foo" int);
+
 RESET search_path;
 DROP SCHEMA mrt CASCADE;

@@ -99,6 +99,12 @@ SELECT asset, window_start, count(*)
 FROM asset_stream.session('SELECT * FROM pr', 't', '2 minutes', 'zone, asset')
      AS w(asset text, window_start timestamptz)
 GROUP BY 1, 2;
+-- partition_by 'A' is the input column "A" (exact name first), not a: not
+-- the grouping column, so not pushed down, and the answer of the plain plan
+SELECT a, count(*)
+FROM asset_stream.session($$SELECT 1 AS "A", 2 AS a, timestamptz '2024-01-01' AS t$$, 't', '5 minutes', 'A')
+     AS w(a int, window_start timestamptz)
+GROUP BY a, window_start;
 -- a partition key session() cannot hash (tsvector sorts but has no hash
 -- function) is left to the function, which refuses it
 SELECT k, window_start, count(*)

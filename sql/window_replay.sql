@@ -263,6 +263,32 @@ FULL JOIN (SELECT window_start, count(*) FROM asset_stream.tumble(
         $$SELECT g AS v, timestamptz '2024-10-26 22:30+00' + g * interval '5 minutes' AS t FROM generate_series(1, 60) g$$,
         't', '1 hour') AS w(window_start timestamptz) GROUP BY 1) t USING (window_start)
 ORDER BY 1;
+-- spring forward: cumulate 30 min steps; the local ends 02:00 and 03:00 are
+-- the same instant (02:00 is skipped) but not the same window_time, so they
+-- are two windows with one row each, as cumulate() gives them
+SELECT r.window_end, r.window_time, r.count
+FROM asset_stream.window_replay($$SELECT timestamptz '2024-03-31 00:45+00' AS t$$, 't', NULL,
+        'cumulate', '1 day', '30 minutes') AS r(window_end timestamptz, window_time timestamptz, count bigint)
+WHERE r.window_end < '2024-03-31 04:00+02'
+EXCEPT ALL
+SELECT window_end, window_time, 1
+FROM asset_stream.cumulate($$SELECT timestamptz '2024-03-31 00:45+00' AS t$$, 't', '30 minutes', '1 day')
+     AS w(window_end timestamptz, window_time timestamptz)
+WHERE window_end < '2024-03-31 04:00+02';
+SELECT count(*) AS windows_before_04
+FROM asset_stream.window_replay($$SELECT timestamptz '2024-03-31 00:45+00' AS t$$, 't', NULL,
+        'cumulate', '1 day', '30 minutes') AS r(window_end timestamptz)
+WHERE r.window_end < '2024-03-31 04:00+02';
+-- a 45-minute hop window that starts in the skipped hour ends before it
+-- starts; a snapshot holding it restores
+SELECT kind, window_start, window_end, window_time, count
+FROM asset_stream.window_replay($$SELECT t FROM (VALUES (1, timestamptz '2024-03-31 01:10+00'), (2, '2024-03-31 05:00+00')) v(o, t) ORDER BY o$$,
+        't', NULL, 'hop', '45 minutes', '15 minutes',
+        resume_from => asset_stream.window_replay_snapshot(
+            $$SELECT t FROM (VALUES (1, timestamptz '2024-03-31 01:10+00'), (2, '2024-03-31 05:00+00')) v(o, t) ORDER BY o$$,
+            't', NULL, 'hop', '45 minutes', '15 minutes', stop_after => 1))
+  AS (kind text, window_start timestamptz, window_end timestamptz, window_time timestamptz, count bigint)
+ORDER BY window_time, window_start;
 SET TimeZone = 'UTC';
 
 ------------------------------------------------------------------------

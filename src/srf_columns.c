@@ -64,6 +64,12 @@ srf_identifier(const char *name)
 int
 srf_find_column(TupleDesc desc, const char *name, const char *fname)
 {
+	return srf_find_exact(desc, name, fname);
+}
+
+int
+srf_find_column_arg(TupleDesc desc, const char *name, const char *fname)
+{
 	int			found = srf_find_exact(desc, name, fname);
 	char	   *ident;
 

@@ -14,12 +14,18 @@
 #include "access/tupdesc.h"
 
 /*
- * The input column named `name`; -1 if there is none, 42702 naming the
- * function fname if there are several.  A name matches exactly, or else
- * read as an SQL identifier: folded to lower case unless double-quoted
- * ('BidTime' finds bidtime, '"BidTime"' finds BidTime).
+ * The input column named exactly `name` (a name of a column definition
+ * list, a measure); -1 if there is none, 42702 naming the function fname if
+ * there are several.
  */
 extern int	srf_find_column(TupleDesc desc, const char *name, const char *fname);
+
+/*
+ * The input column a text argument names (time_column, partition_by, ...):
+ * exactly, or else read as an SQL identifier, folded to lower case unless
+ * double-quoted ('BidTime' finds bidtime, '"BidTime"' finds BidTime).
+ */
+extern int	srf_find_column_arg(TupleDesc desc, const char *name, const char *fname);
 
 /*
  * A column name read as an SQL identifier: a double-quoted name loses its
@@ -31,7 +37,7 @@ extern char *srf_identifier(const char *name);
 /*
  * Split a list of column names at commas outside double quotes, trimming
  * blanks: 'item, "Supplier"' gives item and "Supplier" (each then goes to
- * srf_find_column).  NIL for an empty list.  An empty element is 22023,
+ * srf_find_column_arg).  NIL for an empty list.  An empty element is 22023,
  * or with ok given, NIL and *ok false.
  */
 struct List;

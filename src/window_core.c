@@ -57,7 +57,8 @@
 #include "window_aggs.h"
 #include "window_core.h"
 
-#define WC_SNAPSHOT_MAGIC	0x57435331	/* "WCS1" */
+#define WC_SNAPSHOT_MAGIC	0x57435332	/* "WCS2": groups carry window_time */
+#define WC_SNAPSHOT_MAGIC_1	0x57435331	/* "WCS1": window_time recomputed */
 
 typedef struct WcKey
 {
@@ -77,6 +78,7 @@ typedef struct WcWin
 	WcGroup    *group;
 	int64		start;
 	int64		end;
+	int64		time;			/* its group's window_time */
 	int32		fires;
 	bool		emitted;		/* some emission showed this window */
 	dlist_node	key_node;
@@ -109,10 +111,16 @@ typedef struct WcKeyEntry
 } WcKeyEntry;
 
 /* group lookup by bounds (fixed windows only) */
+/*
+ * A group's identity: its bounds and window_time.  Two wall-clock windows
+ * can map to the same instants around a daylight saving change and still
+ * differ in window_time (see WinBounds); they stay apart, as in Flink.
+ */
 typedef struct WcBounds
 {
 	int64		start;
 	int64		end;
+	int64		time;
 } WcBounds;
 
 typedef struct WcGroupEntry
@@ -150,7 +158,8 @@ wc_bounds_hash(WcBounds b)
 #define SH_KEY_TYPE		WcBounds
 #define SH_KEY			b
 #define SH_HASH_KEY(tb, key)	wc_bounds_hash(key)
-#define SH_EQUAL(tb, a, b)		((a).start == (b).start && (a).end == (b).end)
+#define SH_EQUAL(tb, a, b)		((a).start == (b).start && (a).end == (b).end && \
+								 (a).time == (b).time)
 #define SH_SCOPE		static inline
 #define SH_DECLARE
 #define SH_DEFINE
@@ -536,6 +545,25 @@ wc_key_release(WcState *s, WcKey *k)
 
 /* ------------------------------------------------------------- groups */
 
+/*
+ * Could a window have these bounds?  Sessions and windows without a wall
+ * clock end after they start and have window_time = end - 1 ms.  A
+ * wall-clock window that starts in an hour a spring-forward change skips
+ * may end before it starts (docs/windows.md), and its window_time is the
+ * local end - 1 ms: within a day of end - 1 ms.
+ */
+static bool
+wc_bounds_plausible(const WcState *s, const WinBounds *b)
+{
+	if (b->start < MIN_TIMESTAMP || b->start >= END_TIMESTAMP ||
+		b->end < MIN_TIMESTAMP || b->end > END_TIMESTAMP)
+		return false;
+	if (s->spec.win.kind == WIN_SESSION || s->spec.win.tz == NULL)
+		return b->end > b->start && b->time == b->end - 1000;
+	return b->end - b->start > -USECS_PER_DAY &&
+		b->time > b->end - 1000 - USECS_PER_DAY && b->time < b->end - 1000 + USECS_PER_DAY;
+}
+
 static WcGroup *
 wc_group_new(WcState *s, WinBounds wb)
 {
@@ -558,7 +586,7 @@ wc_group_new(WcState *s, WinBounds wb)
 	wc_heap_push(s, g);
 	if (s->groups)
 	{
-		WcBounds	b = {start, end};
+		WcBounds	b = {start, end, wt};
 		bool		found;
 		WcGroupEntry *e = wcgroups_insert(s->groups, b, &found);
 
@@ -585,7 +613,7 @@ wc_group_clear(WcState *s, WcGroup *g)
 	}
 	if (s->groups && !g->dead)
 	{
-		WcBounds	b = {g->start, g->end};
+		WcBounds	b = {g->start, g->end, g->time};
 
 		wcgroups_delete(s->groups, b);
 	}
@@ -619,6 +647,7 @@ wc_member_new(WcState *s, WcGroup *g, WcKey *k)
 	w->group = g;
 	w->start = g->start;
 	w->end = g->end;
+	w->time = g->time;
 	w->trans = (Datum *) ((char *) w + MAXALIGN(sizeof(WcWin)));
 	w->transnull = (bool *) (w->trans + Max(s->spec.naggs, 1));
 	wc_aggs_init(&s->aggs, w->trans, w->transnull, g->cxt);
@@ -803,7 +832,7 @@ wc_push_fixed(WcState *s, int64 ordinal, Datum key, bool keynull, int64 ts,
 
 	for (int i = 0; i < n; i++)
 	{
-		WcBounds	b = {s->bounds[i].start, s->bounds[i].end};
+		WcBounds	b = {s->bounds[i].start, s->bounds[i].end, s->bounds[i].time};
 		WcGroupEntry *ge;
 		WcGroup    *g;
 		WcWin	   *w = NULL;
@@ -826,7 +855,7 @@ wc_push_fixed(WcState *s, int64 ordinal, Datum key, bool keynull, int64 ts,
 		{
 			WcWin	   *o = dlist_container(WcWin, key_node, it.cur);
 
-			if (o->start == b.start && o->end == b.end)
+			if (o->start == b.start && o->end == b.end && o->time == b.time)
 			{
 				w = o;
 				break;
@@ -1066,6 +1095,7 @@ wc_serialize(WcState *s, StringInfo buf)
 		CHECK_FOR_INTERRUPTS();
 		pq_sendint64(buf, g->start);
 		pq_sendint64(buf, g->end);
+		pq_sendint64(buf, g->time);
 		pq_sendbyte(buf, g->fired);
 		pq_sendint32(buf, g->nmembers);
 		wc_aggs_context(&s->aggs, g->cxt);
@@ -1150,6 +1180,7 @@ void
 wc_deserialize(WcState *s, StringInfo buf)
 {
 	int			ngroups;
+	uint32		magic;
 	StringInfoData vbuf;
 	LOCAL_FCINFO(fcinfo, 2);
 
@@ -1159,7 +1190,8 @@ wc_deserialize(WcState *s, StringInfo buf)
 	initStringInfo(&vbuf);
 
 	wc_need(buf, 4 + 8 + 4);
-	if (pq_getmsgint(buf, 4) != WC_SNAPSHOT_MAGIC)
+	magic = pq_getmsgint(buf, 4);
+	if (magic != WC_SNAPSHOT_MAGIC && magic != WC_SNAPSHOT_MAGIC_1)
 		wc_bad_snapshot("bad magic number");
 	s->watermark = pq_getmsgint64(buf);
 	ngroups = (int) pq_getmsgint(buf, 4);
@@ -1168,23 +1200,28 @@ wc_deserialize(WcState *s, StringInfo buf)
 
 	for (int gi = 0; gi < ngroups; gi++)
 	{
-		int64		start,
-					end;
+		WinBounds	b;
 		bool		fired;
 		int			nmembers;
 		WcGroup    *g;
 
 		CHECK_FOR_INTERRUPTS();
 		wc_need(buf, 8 + 8 + 1 + 4);
-		start = pq_getmsgint64(buf);
-		end = pq_getmsgint64(buf);
+		b.start = pq_getmsgint64(buf);
+		b.end = pq_getmsgint64(buf);
+		if (magic == WC_SNAPSHOT_MAGIC)
+		{
+			wc_need(buf, 8 + 1 + 4);
+			b.time = pq_getmsgint64(buf);
+		}
+		else
+			b.time = win_time_of(&s->spec.win, b.start, b.end);
 		fired = pq_getmsgbyte(buf);
 		nmembers = (int) pq_getmsgint(buf, 4);
-		if (end <= start || nmembers <= 0 ||
-			(s->groups && wcgroups_lookup(s->groups, (WcBounds) {start, end})))
+		if (!wc_bounds_plausible(s, &b) || nmembers <= 0 ||
+			(s->groups && wcgroups_lookup(s->groups, (WcBounds) {b.start, b.end, b.time})))
 			wc_bad_snapshot("bad window");
-		g = wc_group_new(s, s->spec.win.kind == WIN_SESSION ? win_bounds(start, end) :
-						 (WinBounds) {start, end, win_time_of(&s->spec.win, start, end)});
+		g = wc_group_new(s, b);
 		if (g->fired != fired)
 		{
 			/* fired follows from the watermark; check, do not trust */

@@ -478,34 +478,50 @@ wp_check_function(WpQuery *q, PlannerInfo *root, RelOptInfo *input_rel,
 	return true;
 }
 
-/* Does grouping column name n stand for partition_by column name p? */
-static bool
-wp_name_matches(const char *n, const char *p)
+/* The input's row description (copied into the caller's context), or NULL. */
+static TupleDesc
+wp_input_desc(const char *input)
 {
-	char	   *ident;
+	MemoryContext outer = CurrentMemoryContext;
+	TupleDesc	desc = NULL;
+	SPIPlanPtr	plan;
 
-	if (strcmp(n, p) == 0)
-		return true;
-	ident = srf_identifier(p);
-	return ident != NULL && strcmp(n, ident) == 0;
+	if (SPI_connect() != SPI_OK_CONNECT)
+		return NULL;
+	plan = SPI_prepare(input, 0, NULL);
+	if (plan != NULL && SPI_is_cursor_plan(plan))
+	{
+		TupleDesc	d = ((CachedPlanSource *) linitial(SPI_plan_get_plan_sources(plan)))->resultDesc;
+		MemoryContext old = MemoryContextSwitchTo(outer);
+
+		desc = CreateTupleDescCopy(d);
+		MemoryContextSwitchTo(old);
+	}
+	SPI_finish();
+	return desc;
 }
 
 /*
  * Session: are the input grouping columns exactly the partition_by columns
- * (in any order)?  Names bind as srf_find_column binds them; the executor
- * checks the columns themselves.
+ * (in any order)?  Grouping columns bind to input columns by their exact
+ * names, partition_by names exactly or else as identifiers
+ * (srf_find_column_arg).  Equal names bind alike; otherwise the input is
+ * prepared to see which columns the names bind to.
  */
 static bool
-wp_keys_are_partition(List *inputkeys, const char *part_col)
+wp_keys_are_partition(List *inputkeys, const char *part_col, const char *input)
 {
 	List	   *names;
 	ListCell   *lc;
 	bool		ok;
+	bool		all_exact = true;
+	TupleDesc	desc;
+	Bitmapset  *parts = NULL;
+	Bitmapset  *keys = NULL;
 
 	if (part_col == NULL)
 		return inputkeys == NIL;
-	if (list_length(inputkeys) == 1 &&
-		wp_name_matches(strVal(linitial(inputkeys)), part_col))
+	if (list_length(inputkeys) == 1 && strcmp(strVal(linitial(inputkeys)), part_col) == 0)
 		return true;
 	names = srf_split_columns(part_col, "session", "partition_by", &ok);
 	if (!ok || list_length(names) != list_length(inputkeys))
@@ -516,11 +532,31 @@ wp_keys_are_partition(List *inputkeys, const char *part_col)
 		int			matches = 0;
 
 		foreach(kc, inputkeys)
-			matches += wp_name_matches(strVal(lfirst(kc)), (const char *) lfirst(lc));
-		if (matches != 1)
-			return false;
+			matches += strcmp(strVal(lfirst(kc)), (const char *) lfirst(lc)) == 0;
+		all_exact &= (matches == 1);
 	}
-	return true;
+	if (all_exact)
+		return true;
+
+	if ((desc = wp_input_desc(input)) == NULL)
+		return false;
+	foreach(lc, inputkeys)
+	{
+		int			att = srf_find_column(desc, strVal(lfirst(lc)), "session");
+
+		if (att < 0)
+			return false;
+		keys = bms_add_member(keys, att);
+	}
+	foreach(lc, names)
+	{
+		int			att = srf_find_column_arg(desc, (const char *) lfirst(lc), "session");
+
+		if (att < 0 || bms_is_member(att, parts))
+			return false;
+		parts = bms_add_member(parts, att);
+	}
+	return bms_equal(keys, parts);
 }
 
 /* Do the grouping columns identify each window, and (session) its key? */
@@ -543,7 +579,7 @@ wp_check_grouping(WpQuery *q, const char *time_col, const char *part_col)
 		case WIN_SESSION:
 			if (!q->window_col[0] && !q->window_col[1] && !q->window_col[2])
 				return false;
-			if (!wp_keys_are_partition(q->inputkeys, part_col))
+			if (!wp_keys_are_partition(q->inputkeys, part_col, q->input))
 				return false;
 			break;
 	}

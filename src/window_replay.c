@@ -284,7 +284,7 @@ wr_read_args(FunctionCallInfo fcinfo, WrArgs *a)
 static int
 wr_find_column(TupleDesc desc, const char *name, const char *what)
 {
-	int			att = srf_find_column(desc, name, "window_replay");
+	int			att = srf_find_column_arg(desc, name, "window_replay");
 
 	if (att >= 0)
 		return att;

@@ -367,7 +367,7 @@ wt_bind_input(TupleDesc typeinfo, TupleDesc outdesc, const char *fname, WinKind 
 	int			i;
 
 	/* time column */
-	b->time_att = srf_find_column(typeinfo, time_col, fname);
+	b->time_att = srf_find_column_arg(typeinfo, time_col, fname);
 	if (b->time_att < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_COLUMN),
@@ -400,7 +400,7 @@ wt_bind_input(TupleDesc typeinfo, TupleDesc outdesc, const char *fname, WinKind 
 	{
 		List	   *names;
 		ListCell   *lc;
-		int			att = srf_find_column(typeinfo, part_col, fname);
+		int			att = srf_find_column_arg(typeinfo, part_col, fname);
 
 		names = (att >= 0) ? list_make1(pstrdup(part_col)) :
 			srf_split_columns(part_col, fname, "partition_by", NULL);
@@ -414,7 +414,7 @@ wt_bind_input(TupleDesc typeinfo, TupleDesc outdesc, const char *fname, WinKind 
 		{
 			const char *name = (const char *) lfirst(lc);
 
-			att = srf_find_column(typeinfo, name, fname);
+			att = srf_find_column_arg(typeinfo, name, fname);
 			if (att < 0)
 				ereport(ERROR,
 						(errcode(ERRCODE_UNDEFINED_COLUMN),
