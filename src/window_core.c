@@ -965,7 +965,7 @@ void
 wc_push(WcState *s, int64 ordinal, Datum key, bool keynull, int64 ts,
 		const WcRowArgs *args)
 {
-	if (!s->tmpcxt->isReset)
+	if (!s->tmpcxt->isReset || s->tmpcxt->firstchild != NULL)
 		MemoryContextReset(s->tmpcxt);
 	if (s->spec.win.kind == WIN_SESSION)
 		wc_push_session(s, ordinal, key, keynull, ts, args);
