@@ -158,7 +158,15 @@ wc_aggs_advance(WcAggRunner *r, Datum *trans, bool *transnull, MemoryContext cxt
 			fcinfo->args[j + 1].isnull = argnull[j];
 		}
 		newval = FunctionCallInvoke(fcinfo);
-		wc_aggs_store(ag, &trans[i], &transnull[i], cxt, newval, fcinfo->isnull);
+		/* by value, or a state updated in place (the usual case): keep it */
+		if (ag->transtypeByVal ||
+			(!fcinfo->isnull && !transnull[i] && newval == trans[i]))
+		{
+			trans[i] = newval;
+			transnull[i] = fcinfo->isnull;
+		}
+		else
+			wc_aggs_store(ag, &trans[i], &transnull[i], cxt, newval, fcinfo->isnull);
 	}
 	if (old != NULL)
 		MemoryContextSwitchTo(old);
