@@ -13,8 +13,9 @@
  *
  * TUMBLE, HOP and CUMULATE stream: every row is assigned its windows
  * (window_assign.c) and written out at once.  SESSION needs a key's rows in
- * time order: rows are grouped by the partition key with the type's hash
- * and equality functions (no collation-aware sort), each key's times are
+ * time order: rows are grouped by the partition key (one or more columns)
+ * with each type's hash and equality functions (no collation-aware sort),
+ * each key's times are
  * sorted as int64 (a key whose rows arrived in order is not sorted again),
  * and the sessions are swept once.  The session driver holds its input in
  * memory: 16 bytes per row, plus a copy of the columns asked for other
