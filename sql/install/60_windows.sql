@@ -15,7 +15,7 @@ RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'window_tumble'
 LANGUAGE C VOLATILE SUPPORT window_support;
 COMMENT ON FUNCTION tumble(text, text, interval, interval) IS
-'Tumbling windows (Flink TUMBLE): every row of the input query with the window [window_start, window_end) of the given size that holds its time, aligned to the epoch plus offset on the session TimeZone''s wall clock for timestamptz; window_time = window_end - 1 ms. Rows with a NULL time are dropped. Bind output columns by name: AS w(col type, ..., window_start timestamptz)';
+'Tumbling windows (Flink TUMBLE): every row of the input query with the window [window_start, window_end) of the given size that holds its time, aligned to the epoch plus offset on the session TimeZone''s wall clock for timestamptz; window_time = window_end - 1 ms (on the local clock). Rows with a NULL time are dropped. Bind output columns by name: AS w(col type, ..., window_start timestamptz)';
 
 CREATE FUNCTION hop(input text, time_column text, slide interval, size interval,
                     "offset" interval DEFAULT '0')
@@ -39,4 +39,4 @@ RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'window_session'
 LANGUAGE C VOLATILE SUPPORT window_support;
 COMMENT ON FUNCTION session(text, text, interval, text) IS
-'Session windows (Flink SESSION): per value of the partition_by column (one timeline if NULL), rows closer than or exactly gap apart share a session [first row, last row + gap); window_time = window_end - 1 ms. NULL times are dropped; output columns bind by name';
+'Session windows (Flink SESSION): per value of the partition_by columns (a comma-separated list; one timeline if NULL), rows closer than or exactly gap apart share a session [first row, last row + gap); window_time = window_end - 1 ms. NULL times are dropped; output columns bind by name';
