@@ -488,12 +488,49 @@ wr_time_value(WrState *st, Datum d, const char *what)
 	return t;
 }
 
+/*
+ * Evaluate the FILTERs and the aggregate arguments of one read into
+ * st->skip, st->argv and st->argnull; returns st->skip.
+ */
+static bool *
+wr_eval_args(WrState *st, TupleTableSlot *slot)
+{
+	int			ai = 0;
+
+	ResetExprContext(st->econtext);
+	st->econtext->ecxt_scantuple = slot;
+	for (int agg = 0; agg < st->spec.naggs; agg++)
+	{
+		st->skip[agg] = false;
+		if (st->filter_expr[agg])
+		{
+			bool		isnull;
+			Datum		ok = ExecEvalExprSwitchContext(st->filter_expr[agg],
+													   st->econtext, &isnull);
+
+			st->skip[agg] = isnull || !DatumGetBool(ok);
+		}
+		for (int j = 0; j < st->agg_nargs[agg]; j++, ai++)
+		{
+			if (st->arg_att[ai] >= 0)
+			{
+				st->argv[ai] = slot->tts_values[st->arg_att[ai]];
+				st->argnull[ai] = slot->tts_isnull[st->arg_att[ai]];
+			}
+			else
+				st->argv[ai] = ExecEvalExprSwitchContext(st->arg_expr[ai], st->econtext,
+														 &st->argnull[ai]);
+		}
+	}
+	return st->skip;
+}
+
 static bool
 wr_receive(TupleTableSlot *slot, DestReceiver *self)
 {
 	WrState    *st = (WrState *) self;
 	int64		ts;
-	int			ai = 0;
+	int			ai;
 	WcRowArgs	ra;
 
 	CHECK_FOR_INTERRUPTS();
@@ -521,37 +558,24 @@ wr_receive(TupleTableSlot *slot, DestReceiver *self)
 		return true;			/* rows without event time are dropped */
 	ts = wr_time_value(st, slot->tts_values[st->time_att], st->args->time_column);
 
-	if (st->has_exprs)
-	{
-		ResetExprContext(st->econtext);
-		st->econtext->ecxt_scantuple = slot;
-	}
-	for (int agg = 0; agg < st->spec.naggs; agg++)
-	{
-		st->skip[agg] = false;
-		if (st->filter_expr[agg])
-		{
-			bool		isnull;
-			Datum		ok = ExecEvalExprSwitchContext(st->filter_expr[agg],
-													   st->econtext, &isnull);
-
-			st->skip[agg] = isnull || !DatumGetBool(ok);
-		}
-		for (int j = 0; j < st->agg_nargs[agg]; j++, ai++)
-		{
-			if (st->arg_att[ai] >= 0)
-			{
-				st->argv[ai] = slot->tts_values[st->arg_att[ai]];
-				st->argnull[ai] = slot->tts_isnull[st->arg_att[ai]];
-			}
-			else
-				st->argv[ai] = ExecEvalExprSwitchContext(st->arg_expr[ai], st->econtext,
-														 &st->argnull[ai]);
-		}
-	}
 	ra.argv = st->argv;
 	ra.argnull = st->argnull;
-	ra.skip = st->skip;
+	ra.skip = NULL;
+	if (!st->has_exprs)
+	{
+		/* plain columns only, no FILTER: copy them */
+		const int  *att = st->arg_att;
+		Datum	   *argv = st->argv;
+		bool	   *argnull = st->argnull;
+
+		for (ai = 0; ai < st->nargs; ai++)
+		{
+			argv[ai] = slot->tts_values[att[ai]];
+			argnull[ai] = slot->tts_isnull[att[ai]];
+		}
+	}
+	else
+		ra.skip = wr_eval_args(st, slot);
 	if (st->key_att >= 0)
 		wc_push(st->core, st->position, slot->tts_values[st->key_att],
 				slot->tts_isnull[st->key_att], ts, &ra);
