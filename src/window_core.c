@@ -471,7 +471,47 @@ wc_open_windows(const WcState *s)
 
 /* --------------------------------------------------------------- keys */
 
-static WcKey *
+/* A new key's entry e: copy the key (flattened) next to its WcKey. */
+static pg_noinline WcKey *
+wc_key_add(WcState *s, WcKeyEntry *e, Datum key)
+{
+	MemoryContext old = MemoryContextSwitchTo(s->cxt);
+	WcKey	   *k;
+
+	if (s->spec.keybyval)
+	{
+		k = palloc0(offsetof(WcKey, data));
+		k->key = key;
+	}
+	else
+	{
+		/* datumCopy flattens an expanded object; then copy the bytes */
+		Datum		flat = key;
+		Size		len;
+
+		if (s->spec.keylen == -1 &&
+			VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(key)))
+			flat = datumCopy(key, false, -1);
+		len = datumGetSize(flat, false, s->spec.keylen);
+		k = palloc0(offsetof(WcKey, data) + len);
+		memcpy(k->data, DatumGetPointer(flat), len);
+		k->key = PointerGetDatum(k->data);
+		if (flat != key)
+			pfree(DatumGetPointer(flat));
+	}
+	dlist_init(&k->wins);
+	e->key = k->key;			/* the hash must not point at the caller's copy */
+	e->k = k;
+	MemoryContextSwitchTo(old);
+	return k;
+}
+
+/*
+ * The state of a key (NULL keys and the one key of a keyless stream share
+ * s->nullkey); with create, made if missing.  Most reads find their key:
+ * a plain lookup, and an insert only for a new one.
+ */
+static inline WcKey *
 wc_key_lookup(WcState *s, Datum key, bool keynull, bool create)
 {
 	WcKeyEntry *e;
@@ -489,43 +529,12 @@ wc_key_lookup(WcState *s, Datum key, bool keynull, bool create)
 		}
 		return s->nullkey;
 	}
-	if (!create)
-	{
-		e = wckeys_lookup(s->keys, key);
+	e = wckeys_lookup(s->keys, key);
+	if (e != NULL || !create)
 		return e ? e->k : NULL;
-	}
 	e = wckeys_insert(s->keys, key, &found);
-	if (!found)
-	{
-		MemoryContext old = MemoryContextSwitchTo(s->cxt);
-
-		if (s->spec.keybyval)
-		{
-			k = palloc0(offsetof(WcKey, data));
-			k->key = key;
-		}
-		else
-		{
-			/* datumCopy flattens an expanded object; then copy the bytes */
-			Datum		flat = key;
-			Size		len;
-
-			if (s->spec.keylen == -1 &&
-				VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(key)))
-				flat = datumCopy(key, false, -1);
-			len = datumGetSize(flat, false, s->spec.keylen);
-			k = palloc0(offsetof(WcKey, data) + len);
-			memcpy(k->data, DatumGetPointer(flat), len);
-			k->key = PointerGetDatum(k->data);
-			if (flat != key)
-				pfree(DatumGetPointer(flat));
-		}
-		dlist_init(&k->wins);
-		e->key = k->key;		/* the hash must not point at the caller's copy */
-		e->k = k;
-		MemoryContextSwitchTo(old);
-	}
-	return e->k;
+	Assert(!found);
+	return wc_key_add(s, e, key);
 }
 
 static void
