@@ -105,6 +105,13 @@ SELECT a, count(*)
 FROM asset_stream.session($$SELECT 1 AS "A", 2 AS a, timestamptz '2024-01-01' AS t$$, 't', '5 minutes', 'A')
      AS w(a int, window_start timestamptz)
 GROUP BY a, window_start;
+-- partition_by 'a,b' names the column "a,b" when there is one, as session()
+-- reads it: not the grouping columns a and b, so not pushed down
+SELECT a, b, count(*)
+FROM asset_stream.session($$SELECT 1 AS "a,b", 2 AS a, 3 AS b, timestamptz '2024-01-01' + g * interval '1 min' AS t
+                            FROM generate_series(1, 3) g$$, 't', '5 minutes', 'a,b')
+     AS w(a int, b int, window_start timestamptz)
+GROUP BY a, b, window_start;
 -- a partition key session() cannot hash (tsvector sorts but has no hash
 -- function) is left to the function, which refuses it
 SELECT k, window_start, count(*)

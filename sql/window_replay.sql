@@ -289,7 +289,18 @@ FROM asset_stream.window_replay($$SELECT t FROM (VALUES (1, timestamptz '2024-03
             't', NULL, 'hop', '45 minutes', '15 minutes', stop_after => 1))
   AS (kind text, window_start timestamptz, window_end timestamptz, window_time timestamptz, count bigint)
 ORDER BY window_time, window_start;
+-- America/Sitka skipped a whole day in 1867: a snapshot across it restores
+SET TimeZone = 'America/Sitka';
+SELECT (SELECT count(*) FROM asset_stream.window_replay($$SELECT * FROM (VALUES (1, timestamptz '1867-10-18 12:00+14:58:47'), (2, timestamptz '1867-10-25 12:00-09:01:13')) v(o, t) ORDER BY o$$,
+          't', NULL, 'hop', '1 day', '30 minutes',
+          resume_from => asset_stream.window_replay_snapshot($$SELECT * FROM (VALUES (1, timestamptz '1867-10-18 12:00+14:58:47'), (2, timestamptz '1867-10-25 12:00-09:01:13')) v(o, t) ORDER BY o$$,
+              't', NULL, 'hop', '1 day', '30 minutes', stop_after => 1)) AS (kind text)) AS resumed,
+       (SELECT count(*) FROM asset_stream.window_replay($$SELECT * FROM (VALUES (1, timestamptz '1867-10-18 12:00+14:58:47'), (2, timestamptz '1867-10-25 12:00-09:01:13')) v(o, t) ORDER BY o$$,
+          't', NULL, 'hop', '1 day', '30 minutes') AS (kind text)) AS uninterrupted;
 SET TimeZone = 'UTC';
+-- a session that would end past the timestamp range is an error, as in session()
+SELECT pg_temp.sqlstate_of($$SELECT * FROM asset_stream.window_replay(
+    'SELECT timestamptz ''294276-12-31 23:00+00'' AS t', 't', NULL, 'session', '2 hours') AS (kind text)$$) AS session_past_range;
 
 ------------------------------------------------------------------------
 -- Bad arguments

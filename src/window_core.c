@@ -555,22 +555,35 @@ wc_key_release(WcState *s, WcKey *k)
 /* ------------------------------------------------------------- groups */
 
 /*
- * Could a window have these bounds?  Sessions and windows without a wall
- * clock end after they start and have window_time = end - 1 ms.  A
- * wall-clock window that starts in an hour a spring-forward change skips
- * may end before it starts (docs/windows.md), and its window_time is the
- * local end - 1 ms: within a day of end - 1 ms.
+ * Could a window have these bounds (start, end)?  Both within the
+ * timestamp range, as the assigners and sessions keep them.
+ */
+static bool
+wc_bounds_in_range(int64 start, int64 end)
+{
+	return start >= MIN_TIMESTAMP && start < END_TIMESTAMP &&
+		end >= MIN_TIMESTAMP && end <= END_TIMESTAMP;
+}
+
+/*
+ * And this window_time?  Sessions and windows without a wall clock end
+ * after they start and have window_time = end - 1 ms.  A wall-clock window
+ * that starts in an hour a spring-forward change skips may end before it
+ * starts (docs/windows.md), and its window_time is the local end - 1 ms:
+ * zones have moved their clocks by up to a day at once, so within two days
+ * of end - 1 ms (a sanity bound, not a rule of any zone).
  */
 static bool
 wc_bounds_plausible(const WcState *s, const WinBounds *b)
 {
-	if (b->start < MIN_TIMESTAMP || b->start >= END_TIMESTAMP ||
-		b->end < MIN_TIMESTAMP || b->end > END_TIMESTAMP)
+	const int64 margin = 2 * USECS_PER_DAY;
+
+	if (!wc_bounds_in_range(b->start, b->end))
 		return false;
 	if (s->spec.win.kind == WIN_SESSION || s->spec.win.tz == NULL)
 		return b->end > b->start && b->time == b->end - 1000;
-	return b->end - b->start > -USECS_PER_DAY &&
-		b->time > b->end - 1000 - USECS_PER_DAY && b->time < b->end - 1000 + USECS_PER_DAY;
+	return b->end - b->start > -margin &&
+		b->time >= b->end - 1000 - margin && b->time <= b->end - 1000 + margin;
 }
 
 static WcGroup *
@@ -897,7 +910,7 @@ wc_push_session(WcState *s, int64 ordinal, Datum key, bool keynull, int64 ts,
 	WcWin	   *nw;
 	dlist_mutable_iter mit;
 
-	if (pg_add_s64_overflow(ts, s->spec.win.size, &pend))
+	if (pg_add_s64_overflow(ts, s->spec.win.size, &pend) || pend > END_TIMESTAMP)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("session window of a row at the end of the timestamp range is out of range")));
@@ -1223,8 +1236,10 @@ wc_deserialize(WcState *s, StringInfo buf)
 			wc_need(buf, 8 + 1 + 4);
 			b.time = pq_getmsgint64(buf);
 		}
-		else
+		else if (wc_bounds_in_range(b.start, b.end))
 			b.time = win_time_of(&s->spec.win, b.start, b.end);
+		else
+			wc_bad_snapshot("bad window");
 		fired = pq_getmsgbyte(buf);
 		nmembers = (int) pq_getmsgint(buf, 4);
 		if (!wc_bounds_plausible(s, &b) || nmembers <= 0 ||

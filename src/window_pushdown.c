@@ -478,12 +478,16 @@ wp_check_function(WpQuery *q, PlannerInfo *root, RelOptInfo *input_rel,
 	return true;
 }
 
-/* The input's row description (copied into the caller's context), or NULL. */
+/*
+ * The input's row description (copied into the caller's context), or NULL.
+ * The outer plan then depends on the input's tables.
+ */
 static TupleDesc
-wp_input_desc(const char *input)
+wp_input_desc(PlannerInfo *root, const char *input)
 {
 	MemoryContext outer = CurrentMemoryContext;
 	TupleDesc	desc = NULL;
+	List	   *rels = NIL;
 	SPIPlanPtr	plan;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -491,13 +495,15 @@ wp_input_desc(const char *input)
 	plan = SPI_prepare(input, 0, NULL);
 	if (plan != NULL && SPI_is_cursor_plan(plan))
 	{
-		TupleDesc	d = ((CachedPlanSource *) linitial(SPI_plan_get_plan_sources(plan)))->resultDesc;
+		CachedPlanSource *src = (CachedPlanSource *) linitial(SPI_plan_get_plan_sources(plan));
 		MemoryContext old = MemoryContextSwitchTo(outer);
 
-		desc = CreateTupleDescCopy(d);
+		desc = CreateTupleDescCopy(src->resultDesc);
+		rels = list_copy(src->relationOids);
 		MemoryContextSwitchTo(old);
 	}
 	SPI_finish();
+	root->glob->relationOids = list_concat(root->glob->relationOids, rels);
 	return desc;
 }
 
@@ -509,7 +515,8 @@ wp_input_desc(const char *input)
  * prepared to see which columns the names bind to.
  */
 static bool
-wp_keys_are_partition(List *inputkeys, const char *part_col, const char *input)
+wp_keys_are_partition(PlannerInfo *root, List *inputkeys, const char *part_col,
+					  const char *input)
 {
 	List	   *names;
 	ListCell   *lc;
@@ -524,7 +531,7 @@ wp_keys_are_partition(List *inputkeys, const char *part_col, const char *input)
 	if (list_length(inputkeys) == 1 && strcmp(strVal(linitial(inputkeys)), part_col) == 0)
 		return true;
 	names = srf_split_columns(part_col, "session", "partition_by", &ok);
-	if (!ok || list_length(names) != list_length(inputkeys))
+	if (!ok || (list_length(names) != list_length(inputkeys) && !strchr(part_col, ',')))
 		return false;
 	foreach(lc, names)
 	{
@@ -535,11 +542,14 @@ wp_keys_are_partition(List *inputkeys, const char *part_col, const char *input)
 			matches += strcmp(strVal(lfirst(kc)), (const char *) lfirst(lc)) == 0;
 		all_exact &= (matches == 1);
 	}
-	if (all_exact)
+	/* a list could also be the name of one column: session() tries that first */
+	if (all_exact && list_length(names) == 1)
 		return true;
 
-	if ((desc = wp_input_desc(input)) == NULL)
+	if ((desc = wp_input_desc(root, input)) == NULL)
 		return false;
+	if (srf_find_column_arg(desc, part_col, "session") >= 0)
+		names = list_make1(pstrdup(part_col));
 	foreach(lc, inputkeys)
 	{
 		int			att = srf_find_column(desc, strVal(lfirst(lc)), "session");
@@ -561,7 +571,7 @@ wp_keys_are_partition(List *inputkeys, const char *part_col, const char *input)
 
 /* Do the grouping columns identify each window, and (session) its key? */
 static bool
-wp_check_grouping(WpQuery *q, const char *time_col, const char *part_col)
+wp_check_grouping(PlannerInfo *root, WpQuery *q, const char *time_col, const char *part_col)
 {
 	ListCell   *lc;
 
@@ -579,7 +589,7 @@ wp_check_grouping(WpQuery *q, const char *time_col, const char *part_col)
 		case WIN_SESSION:
 			if (!q->window_col[0] && !q->window_col[1] && !q->window_col[2])
 				return false;
-			if (!wp_keys_are_partition(q->inputkeys, part_col, q->input))
+			if (!wp_keys_are_partition(root, q->inputkeys, part_col, q->input))
 				return false;
 			break;
 	}
@@ -624,7 +634,7 @@ wp_consider(PlannerInfo *root, RelOptInfo *input_rel, RelOptInfo *grouped_rel,
 	}
 	if (!wp_collect(&q, extra->havingQual))
 		return;
-	if (!wp_check_grouping(&q, time_col, part_col))
+	if (!wp_check_grouping(root, &q, time_col, part_col))
 		return;
 
 	/*
