@@ -646,6 +646,42 @@ wc_group_clear(WcState *s, WcGroup *g)
 	dlist_init(&g->members);
 }
 
+/* Order of a key's fixed windows: o against (start, end, time). */
+static inline int
+wc_win_cmp(const WcWin *o, int64 start, int64 end, int64 time)
+{
+	if (o->start != start)
+		return o->start < start ? -1 : 1;
+	if (o->end != end)
+		return o->end < end ? -1 : 1;
+	if (o->time != time)
+		return o->time < time ? -1 : 1;
+	return 0;
+}
+
+/*
+ * The key's fixed window with these bounds, or NULL.  The key's windows are
+ * sorted, and a read's window is nearly always among the newest: walk back
+ * from the last one and stop at the first that sorts before.
+ */
+static inline WcWin *
+wc_key_window(WcKey *k, int64 start, int64 end, int64 time)
+{
+	dlist_iter	it;
+
+	dlist_reverse_foreach(it, &k->wins)
+	{
+		WcWin	   *o = dlist_container(WcWin, key_node, it.cur);
+		int			c = wc_win_cmp(o, start, end, time);
+
+		if (c == 0)
+			return o;
+		if (c < 0)
+			return NULL;
+	}
+	return NULL;
+}
+
 /* A new member of group g for key k, with initial transition values. */
 static WcWin *
 wc_member_new(WcState *s, WcGroup *g, WcKey *k)
@@ -700,7 +736,25 @@ wc_member_new(WcState *s, WcGroup *g, WcKey *k)
 			dlist_push_tail(&k->wins, &w->key_node);
 	}
 	else
-		dlist_push_tail(&k->wins, &w->key_node);
+	{
+		/* fixed windows: sorted by (start, end, time); new ones come last */
+		dlist_iter	it;
+		bool		placed = false;
+
+		dlist_reverse_foreach(it, &k->wins)
+		{
+			WcWin	   *o = dlist_container(WcWin, key_node, it.cur);
+
+			if (wc_win_cmp(o, w->start, w->end, w->time) < 0)
+			{
+				dlist_insert_after(&o->key_node, &w->key_node);
+				placed = true;
+				break;
+			}
+		}
+		if (!placed)
+			dlist_push_head(&k->wins, &w->key_node);
+	}
 	k->nwins++;
 	return w;
 }
@@ -858,7 +912,6 @@ wc_push_fixed(WcState *s, int64 ordinal, Datum key, bool keynull, int64 ts,
 		WcGroupEntry *ge;
 		WcGroup    *g;
 		WcWin	   *w = NULL;
-		dlist_iter	it;
 
 		if (s->bounds_late[i])
 		{
@@ -869,20 +922,8 @@ wc_push_fixed(WcState *s, int64 ordinal, Datum key, bool keynull, int64 ts,
 		if (k == NULL)
 			k = wc_key_lookup(s, key, keynull, true);
 
-		/*
-		 * The key's own open windows first, newest first: a read usually
-		 * lands in one its key already has.
-		 */
-		dlist_reverse_foreach(it, &k->wins)
-		{
-			WcWin	   *o = dlist_container(WcWin, key_node, it.cur);
-
-			if (o->start == b.start && o->end == b.end && o->time == b.time)
-			{
-				w = o;
-				break;
-			}
-		}
+		/* a read usually lands in a window its key already has */
+		w = wc_key_window(k, b.start, b.end, b.time);
 		if (w == NULL)
 		{
 			ge = wcgroups_lookup(s->groups, b);
@@ -1278,10 +1319,18 @@ wc_deserialize(WcState *s, StringInfo buf)
 				MemoryContextSwitchTo(old);
 			}
 			k = wc_key_lookup(s, key, keynull, true);
-			dlist_foreach(it, &k->wins)
+			if (s->spec.win.kind != WIN_SESSION)
 			{
-				if (dlist_container(WcWin, key_node, it.cur)->group == g)
+				if (wc_key_window(k, g->start, g->end, g->time) != NULL)
 					wc_bad_snapshot("duplicate window");
+			}
+			else
+			{
+				dlist_foreach(it, &k->wins)
+				{
+					if (dlist_container(WcWin, key_node, it.cur)->group == g)
+						wc_bad_snapshot("duplicate window");
+				}
 			}
 			w = wc_member_new(s, g, k);
 			wc_need(buf, 5);
