@@ -88,6 +88,8 @@ typedef struct WpQuery
 	List	   *aggrefs;		/* distinct aggregate calls */
 	List	   *othervars;		/* Vars outside aggregates: must be keys */
 	bool		window_col[3];	/* window_start, window_end, window_time */
+	bool		desc_done;		/* indesc was looked up (wp_input_desc) */
+	TupleDesc	indesc;			/* the input's row description, or NULL */
 } WpQuery;
 
 static Plan *wp_plan_path(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
@@ -240,67 +242,82 @@ wp_plan_sorts(Plan *plan)
 }
 
 /*
+ * The input's row description, or NULL if it returns no rows; looked up
+ * once per query (copied into the planner's context).  The outer plan then
+ * depends on the input's tables, so creating or dropping an index on them
+ * replans a prepared statement.  An input that does not parse or plan (an
+ * unknown table) fails here, while the outer query is planned, with the
+ * message the function would give.
+ */
+static TupleDesc
+wp_input_desc(PlannerInfo *root, WpQuery *q)
+{
+	MemoryContext outer = CurrentMemoryContext;
+	List	   *rels = NIL;
+	SPIPlanPtr	plan;
+
+	if (q->desc_done)
+		return q->indesc;
+	q->desc_done = true;
+	if (SPI_connect() != SPI_OK_CONNECT)
+		return NULL;
+	plan = SPI_prepare(q->input, 0, NULL);
+	if (plan != NULL && SPI_is_cursor_plan(plan))
+	{
+		CachedPlanSource *src = (CachedPlanSource *) linitial(SPI_plan_get_plan_sources(plan));
+		MemoryContext old = MemoryContextSwitchTo(outer);
+
+		q->indesc = CreateTupleDescCopy(src->resultDesc);
+		rels = list_copy(src->relationOids);
+		MemoryContextSwitchTo(old);
+	}
+	SPI_finish();
+	root->glob->relationOids = list_concat(root->glob->relationOids, rels);
+	return q->indesc;
+}
+
+/*
  * Would the database have to sort the whole input?  The input is planned
  * with the ORDER BY the scan will add; with an index on (key, time), or
  * input that is already ordered, there is no Sort.  An input whose columns
- * do not fit is left to the function, which reports it; an input that does
- * not parse or plan (an unknown table) fails here, while the outer query is
- * planned, with the same message.  The outer
- * plan then depends on the input's tables, so creating or dropping such an
- * index replans a prepared statement.
+ * do not fit is left to the function, which reports it.
  */
 static bool
-wp_input_needs_sort(PlannerInfo *root, const char *input, List *keys, const char *time_col)
+wp_input_needs_sort(PlannerInfo *root, WpQuery *q, const char *time_col)
 {
+	TupleDesc	desc = wp_input_desc(root, q);
 	SPIPlanPtr	plan;
 	bool		sorts = true;
 	StringInfoData order;
 	ListCell   *lc;
 	int			pos;
-	Oid		   *rels = NULL;
-	int			nrels = 0;
-	MemoryContext outer = CurrentMemoryContext;
+
+	if (desc == NULL)
+		return true;
+	initStringInfo(&order);
+	foreach(lc, q->inputkeys)
+	{
+		if ((pos = wp_position(desc, strVal(lfirst(lc)))) == 0)
+			return true;
+		appendStringInfo(&order, "%d, ", pos);
+	}
+	if ((pos = wp_position(desc, time_col)) == 0)
+		return true;
+	appendStringInfo(&order, "%d", pos);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		return true;
-	plan = SPI_prepare(input, 0, NULL);
-	if (plan != NULL && SPI_is_cursor_plan(plan))
+	plan = SPI_prepare(wp_sorted_query(q->input, order.data), 0, NULL);
+	if (plan != NULL)
 	{
-		TupleDesc	desc = ((CachedPlanSource *) linitial(SPI_plan_get_plan_sources(plan)))->resultDesc;
+		CachedPlan *cplan = SPI_plan_get_cached_plan(plan);
 
-		initStringInfo(&order);
-		foreach(lc, keys)
-		{
-			if ((pos = wp_position(desc, strVal(lfirst(lc)))) == 0)
-				goto done;
-			appendStringInfo(&order, "%d, ", pos);
-		}
-		if ((pos = wp_position(desc, time_col)) == 0)
-			goto done;
-		appendStringInfo(&order, "%d", pos);
-		plan = SPI_prepare(wp_sorted_query(input, order.data), 0, NULL);
-		if (plan != NULL)
-		{
-			CachedPlan *cplan = SPI_plan_get_cached_plan(plan);
-
-			if (cplan != NULL && list_length(cplan->stmt_list) == 1)
-			{
-				PlannedStmt *ps = linitial_node(PlannedStmt, cplan->stmt_list);
-
-				sorts = wp_plan_sorts(ps->planTree);
-				/* the answer depends on the input's tables (an index may come or go) */
-				rels = MemoryContextAlloc(outer, sizeof(Oid) * Max(list_length(ps->relationOids), 1));
-				foreach(lc, ps->relationOids)
-					rels[nrels++] = lfirst_oid(lc);
-			}
-			if (cplan != NULL)
-				ReleaseCachedPlan(cplan, NULL);
-		}
+		if (cplan != NULL && list_length(cplan->stmt_list) == 1)
+			sorts = wp_plan_sorts(linitial_node(PlannedStmt, cplan->stmt_list)->planTree);
+		if (cplan != NULL)
+			ReleaseCachedPlan(cplan, NULL);
 	}
-done:
 	SPI_finish();
-	for (int i = 0; i < nrels; i++)
-		root->glob->relationOids = lappend_oid(root->glob->relationOids, rels[i]);
 	return sorts;
 }
 
@@ -479,35 +496,6 @@ wp_check_function(WpQuery *q, PlannerInfo *root, RelOptInfo *input_rel,
 }
 
 /*
- * The input's row description (copied into the caller's context), or NULL.
- * The outer plan then depends on the input's tables.
- */
-static TupleDesc
-wp_input_desc(PlannerInfo *root, const char *input)
-{
-	MemoryContext outer = CurrentMemoryContext;
-	TupleDesc	desc = NULL;
-	List	   *rels = NIL;
-	SPIPlanPtr	plan;
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		return NULL;
-	plan = SPI_prepare(input, 0, NULL);
-	if (plan != NULL && SPI_is_cursor_plan(plan))
-	{
-		CachedPlanSource *src = (CachedPlanSource *) linitial(SPI_plan_get_plan_sources(plan));
-		MemoryContext old = MemoryContextSwitchTo(outer);
-
-		desc = CreateTupleDescCopy(src->resultDesc);
-		rels = list_copy(src->relationOids);
-		MemoryContextSwitchTo(old);
-	}
-	SPI_finish();
-	root->glob->relationOids = list_concat(root->glob->relationOids, rels);
-	return desc;
-}
-
-/*
  * Session: are the input grouping columns exactly the partition_by columns
  * (in any order)?  Grouping columns bind to input columns by their exact
  * names, partition_by names exactly or else as identifiers
@@ -515,9 +503,9 @@ wp_input_desc(PlannerInfo *root, const char *input)
  * prepared to see which columns the names bind to.
  */
 static bool
-wp_keys_are_partition(PlannerInfo *root, List *inputkeys, const char *part_col,
-					  const char *input)
+wp_keys_are_partition(PlannerInfo *root, WpQuery *q, const char *part_col)
 {
+	List	   *inputkeys = q->inputkeys;
 	List	   *names;
 	ListCell   *lc;
 	bool		ok;
@@ -546,7 +534,7 @@ wp_keys_are_partition(PlannerInfo *root, List *inputkeys, const char *part_col,
 	if (all_exact && list_length(names) == 1)
 		return true;
 
-	if ((desc = wp_input_desc(root, input)) == NULL)
+	if ((desc = wp_input_desc(root, q)) == NULL)
 		return false;
 	if (srf_find_column_arg(desc, part_col, "session") >= 0)
 		names = list_make1(pstrdup(part_col));
@@ -589,7 +577,7 @@ wp_check_grouping(PlannerInfo *root, WpQuery *q, const char *time_col, const cha
 		case WIN_SESSION:
 			if (!q->window_col[0] && !q->window_col[1] && !q->window_col[2])
 				return false;
-			if (!wp_keys_are_partition(root, q->inputkeys, part_col, q->input))
+			if (!wp_keys_are_partition(root, q, part_col))
 				return false;
 			break;
 	}
@@ -643,7 +631,7 @@ wp_consider(PlannerInfo *root, RelOptInfo *input_rel, RelOptInfo *grouped_rel,
 	 * cumulate() still gain from not materialising several rows per read.
 	 */
 	if (wp_mode == WP_AUTO && (q.kind == WIN_TUMBLE || q.kind == WIN_SESSION) &&
-		wp_input_needs_sort(root, q.input, q.inputkeys, time_col))
+		wp_input_needs_sort(root, &q, time_col))
 		return;
 
 	cp = makeNode(CustomPath);
