@@ -110,22 +110,15 @@ typedef struct WcKeyEntry
 	WcKey	   *k;
 } WcKeyEntry;
 
-/* group lookup by bounds (fixed windows only) */
 /*
- * A group's identity: its bounds and window_time.  Two wall-clock windows
- * can map to the same instants around a daylight saving change and still
- * differ in window_time (see WinBounds); they stay apart, as in Flink.
+ * Group lookup (fixed windows only) by the group's identity: its bounds and
+ * window_time (WinBounds).  Two wall-clock windows can map to the same
+ * instants around a daylight saving change and still differ in window_time;
+ * they stay apart, as in Flink.
  */
-typedef struct WcBounds
-{
-	int64		start;
-	int64		end;
-	int64		time;
-} WcBounds;
-
 typedef struct WcGroupEntry
 {
-	WcBounds	b;
+	WinBounds	b;
 	char		status;
 	WcGroup    *g;
 } WcGroupEntry;
@@ -147,7 +140,7 @@ static bool wc_key_eq(void *state, Datum a, Datum b);
 #include "lib/simplehash.h"
 
 static inline uint32
-wc_bounds_hash(WcBounds b)
+wc_bounds_hash(WinBounds b)
 {
 	return hash_combine(murmurhash32((uint32) b.start ^ (uint32) (b.start >> 32)),
 						murmurhash32((uint32) b.end ^ (uint32) (b.end >> 32)));
@@ -155,7 +148,7 @@ wc_bounds_hash(WcBounds b)
 
 #define SH_PREFIX		wcgroups
 #define SH_ELEMENT_TYPE	WcGroupEntry
-#define SH_KEY_TYPE		WcBounds
+#define SH_KEY_TYPE		WinBounds
 #define SH_KEY			b
 #define SH_HASH_KEY(tb, key)	wc_bounds_hash(key)
 #define SH_EQUAL(tb, a, b)		((a).start == (b).start && (a).end == (b).end && \
@@ -340,11 +333,6 @@ wc_sat_add(int64 a, int64 b)
 	return r;
 }
 
-static inline int64
-wc_window_time(int64 end)
-{
-	return end - 1000;
-}
 
 /* ---------------------------------------------------------------- heap */
 
@@ -608,9 +596,8 @@ wc_group_new(WcState *s, WinBounds wb)
 	wc_heap_push(s, g);
 	if (s->groups)
 	{
-		WcBounds	b = {start, end, wt};
 		bool		found;
-		WcGroupEntry *e = wcgroups_insert(s->groups, b, &found);
+		WcGroupEntry *e = wcgroups_insert(s->groups, wb, &found);
 
 		Assert(!found);
 		e->g = g;
@@ -635,7 +622,7 @@ wc_group_clear(WcState *s, WcGroup *g)
 	}
 	if (s->groups && !g->dead)
 	{
-		WcBounds	b = {g->start, g->end, g->time};
+		WinBounds	b = {g->start, g->end, g->time};
 
 		wcgroups_delete(s->groups, b);
 	}
@@ -908,7 +895,7 @@ wc_push_fixed(WcState *s, int64 ordinal, Datum key, bool keynull, int64 ts,
 
 	for (int i = 0; i < n; i++)
 	{
-		WcBounds	b = {s->bounds[i].start, s->bounds[i].end, s->bounds[i].time};
+		WinBounds	b = s->bounds[i];
 		WcGroupEntry *ge;
 		WcGroup    *g;
 		WcWin	   *w = NULL;
@@ -916,7 +903,7 @@ wc_push_fixed(WcState *s, int64 ordinal, Datum key, bool keynull, int64 ts,
 		if (s->bounds_late[i])
 		{
 			wc_emit_late(s, nadded ? WC_EMIT_MISSED : WC_EMIT_LATE, ordinal,
-						 key, keynull, ts, s->bounds[i]);
+						 key, keynull, ts, b);
 			continue;
 		}
 		if (k == NULL)
@@ -927,7 +914,7 @@ wc_push_fixed(WcState *s, int64 ordinal, Datum key, bool keynull, int64 ts,
 		if (w == NULL)
 		{
 			ge = wcgroups_lookup(s->groups, b);
-			g = ge ? ge->g : wc_group_new(s, s->bounds[i]);
+			g = ge ? ge->g : wc_group_new(s, b);
 			w = wc_member_new(s, g, k);
 		}
 		wc_trans_row(s, w, args);
@@ -979,7 +966,7 @@ wc_push_session(WcState *s, int64 ordinal, Datum key, bool keynull, int64 ts,
 
 	if (nover == 0)
 	{
-		if (wc_sat_add(wc_window_time(pend), s->spec.lateness) <= s->watermark)
+		if (wc_sat_add(win_bounds(pstart, pend).time, s->spec.lateness) <= s->watermark)
 		{
 			wc_emit_late(s, WC_EMIT_LATE, ordinal, key, keynull, ts,
 						 win_bounds(pstart, pend));
@@ -1284,7 +1271,7 @@ wc_deserialize(WcState *s, StringInfo buf)
 		fired = pq_getmsgbyte(buf);
 		nmembers = (int) pq_getmsgint(buf, 4);
 		if (!wc_bounds_plausible(s, &b) || nmembers <= 0 ||
-			(s->groups && wcgroups_lookup(s->groups, (WcBounds) {b.start, b.end, b.time})))
+			(s->groups && wcgroups_lookup(s->groups, b)))
 			wc_bad_snapshot("bad window");
 		g = wc_group_new(s, b);
 		if (g->fired != fired)
