@@ -133,3 +133,26 @@ as_wait_for() {
     done
     return 1
 }
+
+# as_fuzz_setup: the start of a fuzz script (test/fuzz/*.sh): a temp dir
+# ($work), the install lock held on fd 9 until the script exits, build and
+# install, a throwaway cluster ($cluster) with a database "fuzz" holding the
+# extension; the cluster is stopped and the dir removed on exit.
+as_fuzz_setup() {
+    work=$(mktemp -d /tmp/asset_stream_fuzz.XXXXXX)
+    chmod 755 "$work"
+    trap as_fuzz_cleanup EXIT
+    trap 'exit 130' INT TERM
+    exec 9>/tmp/asset_stream_install.lock
+    flock 9
+    as_build_install || return 1
+    cluster=$work/cluster
+    as_cluster_start "$cluster" || return 1
+    as_psql -d postgres -c "CREATE DATABASE fuzz" || return 1
+    as_psql -d fuzz -c "SET client_min_messages = warning; CREATE EXTENSION asset_stream CASCADE" || return 1
+}
+
+as_fuzz_cleanup() {
+    [ -n "${cluster:-}" ] && as_cluster_stop "$cluster"
+    rm -rf "$work"
+}

@@ -25,22 +25,7 @@ set -u
 total=${1:-120000}
 seed=${2:-42}
 batch=4000
-work=$(mktemp -d /tmp/asset_stream_fuzz.XXXXXX)
-chmod 755 "$work"
-cleanup() {
-    [ -n "${cluster:-}" ] && as_cluster_stop "$cluster"
-    rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-exec 9>/tmp/asset_stream_install.lock
-flock 9
-as_build_install || exit 1
-cluster=$work/cluster
-as_cluster_start "$cluster" || exit 1
-as_psql -d postgres -c "CREATE DATABASE fuzz" || exit 1
-as_psql -d fuzz -c "SET client_min_messages = warning; CREATE EXTENSION asset_stream CASCADE" || exit 1
+as_fuzz_setup || exit 1
 
 as_psql -d fuzz <<'SQL' || exit 1
 CREATE TABLE fuzz_stats (fn text, outcome text, n bigint, PRIMARY KEY (fn, outcome));
